@@ -1,0 +1,151 @@
+"""Operator commands: `flask --app wsgi <command>`."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from pathlib import Path
+
+import click
+from flask import Flask, current_app, url_for
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from . import banks
+from .extensions import db
+from .jobs.worker import worker_command
+from .models import Department, KioskDevice, SurveyPoint
+
+
+def external_url(endpoint: str, **values) -> str:
+    """An absolute URL under PUBLIC_BASE_URL, built outside any request."""
+    with current_app.test_request_context():
+        return current_app.config["PUBLIC_BASE_URL"] + url_for(endpoint, **values)
+
+
+def point_url(point: SurveyPoint) -> str:
+    """The full address a point's QR code encodes."""
+    return external_url("survey.survey", token=point.token)
+
+
+def all_points() -> list[SurveyPoint]:
+    return list(db.session.scalars(
+        select(SurveyPoint).options(joinedload(SurveyPoint.department).joinedload(Department.hospital))
+        .where(SurveyPoint.active.is_(True)).order_by(SurveyPoint.id)
+    ))
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(demo)
+    app.cli.add_command(points)
+    app.cli.add_command(qr)
+    app.cli.add_command(banks_group)
+    app.cli.add_command(kiosk)
+    app.cli.add_command(jobs_group)
+    app.cli.add_command(worker_command)
+
+
+@click.command()
+@click.option("--days", default=92, show_default=True, help="Days of synthetic responses.")
+@click.option("--per-day", default=28, show_default=True, help="Average responses per day.")
+def demo(days: int, per_day: int) -> None:
+    """Load the demo hospital and synthetic responses (safe to run again)."""
+    from .demo import ensure_organisation, generate_responses
+    from .jobs.classify import classify_pending_now
+
+    banks.sync_all()
+    hospital = ensure_organisation()
+    made = generate_responses(hospital, days=days, per_day=per_day)
+    click.echo(f"demo hospital {hospital.name}: {sum(len(d.points) for d in hospital.departments)} survey points, "
+               f"{made} new responses")
+    classified = classify_pending_now()
+    click.echo(f"classified {classified} pending comments")
+
+
+@click.group(invoke_without_command=True)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+@click.pass_context
+def points(ctx: click.Context, as_json: bool) -> None:
+    """List survey points and the URL each QR code encodes."""
+    if ctx.invoked_subcommand:
+        return
+    for point in all_points():
+        row = {"id": point.id, "code": point.code, "name": point.name, "department": point.department.name,
+               "department_code": point.department.code, "hospital": point.department.hospital.name,
+               "bank": point.bank_code, "url": point_url(point)}
+        click.echo(json.dumps(row, ensure_ascii=False) if as_json else
+                   f"{point.id:>4}  {point.code:<10} {point.department.name} · {point.name}  {row['url']}")
+
+
+@points.command("reissue")
+@click.argument("code")
+def reissue(code: str) -> None:
+    """Revoke the QR token of point CODE and issue a new one (reprint its code afterwards)."""
+    point = db.session.scalar(select(SurveyPoint).where(SurveyPoint.code == code))
+    if point is None:
+        raise click.ClickException(f"no survey point with code {code!r}")
+    point.reissue_token()
+    db.session.commit()
+    click.echo(f"{code}: new URL {point_url(point)}")
+
+
+@click.command()
+@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), required=True)
+def qr(out: Path) -> None:
+    """Write a PNG and an SVG per survey point and a printable A4 sheet (print-a4.html)."""
+    from .qr import PrintedPoint, write_all
+
+    printed = [PrintedPoint(p.code, p.department.hospital.name, p.department.name, p.name, point_url(p))
+               for p in all_points()]
+    if not printed:
+        raise click.ClickException("no survey points yet: run `flask demo` or create points first")
+    files = write_all(printed, out)
+    click.echo(f"wrote {len(files)} files for {len(printed)} points to {out}; print {out / 'print-a4.html'}")
+
+
+@click.group("banks")
+def banks_group() -> None:
+    """Question banks."""
+
+
+@banks_group.command("sync")
+def banks_sync() -> None:
+    """Validate every bank file and store a new version of each one that changed."""
+    for code, version_id in banks.sync_all():
+        click.echo(f"{code}: version row {version_id}")
+
+
+@click.group()
+def kiosk() -> None:
+    """Shared tablets used by volunteers."""
+
+
+@kiosk.command("enrol")
+@click.argument("name")
+def kiosk_enrol(name: str) -> None:
+    """Make a one-time link that registers a tablet as kiosk NAME; open it on the tablet."""
+    token = secrets.token_urlsafe(24)
+    db.session.add(KioskDevice(name=name, enrol_token=token))
+    db.session.commit()
+    click.echo(external_url("kiosk.enrol", token=token))
+
+
+@click.group("jobs")
+def jobs_group() -> None:
+    """Background jobs."""
+
+
+@jobs_group.command("sweep")
+def jobs_sweep() -> None:
+    """Enqueue comments left pending too long (the worker also does this every minute)."""
+    from .jobs.sweeper import sweep_pending
+
+    click.echo(f"enqueued {sweep_pending()} stale comments")
+
+
+@jobs_group.command("status")
+def jobs_status() -> None:
+    """Print queue depth, oldest pending comment and worker count as JSON."""
+    from .health import status
+
+    click.echo(json.dumps(status(), ensure_ascii=False))

@@ -1,0 +1,182 @@
+"""Settings read from the environment, parsed strictly: a bad value stops start-up with a clear message."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cryptography.fernet import Fernet
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_INSTANCE = ROOT / "instance"
+
+
+class ConfigError(RuntimeError):
+    """Raised when an environment variable holds a value the app cannot use."""
+
+
+def _raw(env: Mapping[str, str], name: str) -> str | None:
+    """Return NAME, or the contents of the file named by NAME_FILE (Docker/K8s secrets)."""
+    value = env.get(name)
+    path = env.get(f"{name}_FILE")
+    if value and path:
+        raise ConfigError(f"{name} and {name}_FILE are both set; set only one")
+    if path:
+        try:
+            return Path(path).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ConfigError(f"{name}_FILE={path!r} cannot be read: {exc.strerror}") from exc
+    return value if value not in (None, "") else None
+
+
+def env_bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = _raw(env, name)
+    if raw is None:
+        return default
+    lowered = raw.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigError(f"{name}={raw!r} is not a boolean (use true/false)")
+
+
+def env_int(env: Mapping[str, str], name: str, default: int, minimum: int = 0) -> int:
+    raw = _raw(env, name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not an integer") from None
+    if value < minimum:
+        raise ConfigError(f"{name}={value} must be at least {minimum}")
+    return value
+
+
+def env_url(env: Mapping[str, str], name: str, schemes: tuple[str, ...]) -> str | None:
+    raw = _raw(env, name)
+    if raw is None:
+        return None
+    if not raw.startswith(tuple(f"{s}://" for s in schemes)):
+        raise ConfigError(f"{name} must start with one of {', '.join(s + '://' for s in schemes)}")
+    return raw
+
+
+def _persisted_secret(instance: Path, filename: str, make: callable) -> str:
+    """A secret generated once and kept under instance/ (embedded mode only)."""
+    path = instance / filename
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(make(), encoding="utf-8")
+        tmp.chmod(0o600)
+        tmp.replace(path)
+    return path.read_text(encoding="utf-8").strip()
+
+
+def _normalise_db_url(url: str) -> str:
+    # psycopg 3 is the installed driver; accept the usual postgres:// spellings.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    redis_url: str | None
+    secret_key: str
+    contact_keys: tuple[str, ...]
+    public_base_url: str
+    production: bool
+    duplicate_window_hours: int = 24
+    min_fill_seconds: int = 5
+    rate_limit_point: str = "40/minute"
+    rate_limit_ip: str = "300/minute"
+    instance_path: Path = DEFAULT_INSTANCE
+    extra: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Build settings from ENV (default: os.environ). Raises ConfigError on bad values."""
+        env = os.environ if env is None else env
+        production = env_bool(env, "PRODUCTION", False)
+        instance = Path(_raw(env, "INSTANCE_PATH") or DEFAULT_INSTANCE)
+        database_url = env_url(env, "DATABASE_URL", ("sqlite", "postgres", "postgresql", "postgresql+psycopg"))
+        if database_url is None:
+            instance.mkdir(parents=True, exist_ok=True)
+            database_url = f"sqlite:///{instance / 'survey.db'}"
+
+        secret_key = _raw(env, "SECRET_KEY")
+        contact = _raw(env, "CONTACT_KEYS")
+        if production and (not secret_key or not contact):
+            raise ConfigError("PRODUCTION=true requires SECRET_KEY and CONTACT_KEYS (or their *_FILE forms)")
+        if secret_key is None:
+            secret_key = _persisted_secret(instance, "secret_key", lambda: secrets.token_urlsafe(48))
+        if len(secret_key) < 24:
+            raise ConfigError("SECRET_KEY must be at least 24 characters")
+        if contact is None:
+            contact = _persisted_secret(instance, "contact_key", lambda: Fernet.generate_key().decode())
+        keys = tuple(k.strip() for k in contact.split(",") if k.strip())
+        for key in keys:
+            try:
+                Fernet(key)
+            except (ValueError, TypeError):
+                raise ConfigError("CONTACT_KEYS holds a value that is not a Fernet key "
+                                  "(make one with: python -c 'from cryptography.fernet import Fernet; "
+                                  "print(Fernet.generate_key().decode())')") from None
+
+        base = (_raw(env, "PUBLIC_BASE_URL") or "http://127.0.0.1:5000").rstrip("/")
+        if not base.startswith(("http://", "https://")):
+            raise ConfigError("PUBLIC_BASE_URL must start with http:// or https://")
+
+        return cls(
+            database_url=_normalise_db_url(database_url),
+            redis_url=env_url(env, "REDIS_URL", ("redis", "rediss", "unix")),
+            secret_key=secret_key,
+            contact_keys=keys,
+            public_base_url=base,
+            production=production,
+            duplicate_window_hours=env_int(env, "DUPLICATE_WINDOW_HOURS", 24),
+            min_fill_seconds=env_int(env, "MIN_FILL_SECONDS", 5),
+            rate_limit_point=_raw(env, "RATE_LIMIT_POINT") or "40/minute",
+            rate_limit_ip=_raw(env, "RATE_LIMIT_IP") or "300/minute",
+            instance_path=instance,
+        )
+
+    def flask_config(self) -> dict:
+        """The Flask config mapping derived from these settings."""
+        secure = self.public_base_url.startswith("https://")
+        return {
+            "SECRET_KEY": self.secret_key,
+            "SQLALCHEMY_DATABASE_URI": self.database_url,
+            "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(self.database_url),
+            "REDIS_URL": self.redis_url,
+            "CONTACT_KEYS": self.contact_keys,
+            "PUBLIC_BASE_URL": self.public_base_url,
+            "DUPLICATE_WINDOW_HOURS": self.duplicate_window_hours,
+            "MIN_FILL_SECONDS": self.min_fill_seconds,
+            "RATE_LIMIT_POINT": self.rate_limit_point,
+            "RATE_LIMIT_IP": self.rate_limit_ip,
+            "PRODUCTION": self.production,
+            "SESSION_COOKIE_HTTPONLY": True,
+            "SESSION_COOKIE_SAMESITE": "Lax",
+            "SESSION_COOKIE_SECURE": secure,
+            "WTF_CSRF_TIME_LIMIT": 6 * 3600,
+            "MAX_CONTENT_LENGTH": 256 * 1024,
+            "BABEL_DEFAULT_LOCALE": "zh_CN",
+            "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
+        }
+
+
+def _engine_options(url: str) -> dict:
+    if url.startswith("sqlite"):
+        return {"connect_args": {"timeout": 15}}
+    # pre_ping lets the pool recover by itself after a PostgreSQL restart.
+    return {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 10, "pool_recycle": 1800,
+            "connect_args": {"connect_timeout": 3}}

@@ -1,0 +1,101 @@
+"""Keeping bots and repeat submissions out without shutting out a ward that shares one Wi-Fi address."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import secrets
+from datetime import timedelta
+
+from flask import current_app, request
+from limits import parse
+from sqlalchemy import exists, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import SQLAlchemyError
+
+from .extensions import db, limiter
+from .models import KioskDevice, RefusalCount, Response, utcnow
+
+log = logging.getLogger(__name__)
+
+DEVICE_COOKIE = "did"
+KIOSK_COOKIE = "kiosk"
+DEVICE_MAX_AGE = 400 * 86400
+
+
+def device_id() -> str | None:
+    """The random id this browser carries in its cookie, if any."""
+    value = request.cookies.get(DEVICE_COOKIE)
+    return value if value and 16 <= len(value) <= 64 else None
+
+
+def new_device_id() -> str:
+    return secrets.token_urlsafe(18)
+
+
+def set_device_cookie(response, value: str) -> None:
+    secure = current_app.config["SESSION_COOKIE_SECURE"]
+    response.set_cookie(DEVICE_COOKIE, value, max_age=DEVICE_MAX_AGE, httponly=True, samesite="Lax", secure=secure)
+
+
+def device_hash(value: str | None) -> str | None:
+    """A keyed hash of the device id: stored instead of the id, so the table cannot be replayed."""
+    if not value:
+        return None
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, b"device:" + value.encode(), hashlib.sha256).hexdigest()
+
+
+def registered_kiosk() -> KioskDevice | None:
+    """The kiosk this browser was enrolled as, unless it has been revoked."""
+    hashed = device_hash(request.cookies.get(KIOSK_COOKIE))
+    if not hashed:
+        return None
+    return db.session.scalar(
+        select(KioskDevice).where(KioskDevice.device_hash == hashed, KioskDevice.revoked_at.is_(None))
+    )
+
+
+def recently_answered(hashed_device: str | None, point_id: int) -> bool:
+    """Whether this device already answered at this point within the configured window."""
+    hours = current_app.config["DUPLICATE_WINDOW_HOURS"]
+    if not hashed_device or hours <= 0:
+        return False
+    since = utcnow() - timedelta(hours=hours)
+    return bool(db.session.scalar(select(exists().where(
+        Response.device_hash == hashed_device, Response.point_id == point_id, Response.submitted_at >= since,
+    ))))
+
+
+def over_rate_limit(point_token: str) -> bool:
+    """Per-point limit (tight) and per-address limit (loose: a whole ward may share one address).
+
+    A limiter storage outage lets submissions through: losing patients' answers is worse than a bot.
+    """
+    checks = (
+        (current_app.config["RATE_LIMIT_POINT"], ("survey-point", point_token)),
+        (current_app.config["RATE_LIMIT_IP"], ("survey-ip", request.remote_addr or "-")),
+    )
+    try:
+        return not all(limiter.limiter.hit(parse(rate), *keys) for rate, keys in checks)
+    except Exception as exc:  # noqa: BLE001 - any storage failure must fail open
+        log.warning("rate limit storage unavailable: %s", type(exc).__name__)
+        return False
+
+
+def count_refusal(point_id: int, reason: str) -> None:
+    """Add one to today's refusal counter for POINT_ID and REASON (an upsert, safe under concurrency)."""
+    day = utcnow().date()
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = insert(RefusalCount).values(point_id=point_id, day=day, reason=reason, count=1)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["point_id", "day", "reason"], set_={"count": RefusalCount.count + 1}
+    )
+    try:
+        db.session.execute(stmt)
+        db.session.commit()
+    except SQLAlchemyError:
+        db.session.rollback()
+        log.warning("could not count a %s refusal for point %s", reason, point_id)

@@ -1,0 +1,51 @@
+"""`/healthz`: database, Redis, queue depth, oldest pending comment and worker count, for monitoring."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify
+from redis.exceptions import RedisError
+from rq import Worker
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import SQLAlchemyError
+
+from . import jobs
+from .extensions import db
+from .models import Comment, utcnow
+
+bp = Blueprint("health", __name__)
+
+
+def status() -> dict:
+    """A snapshot of the pipeline's health; never raises."""
+    report: dict = {"database": "ok", "redis": "not configured", "queues": {}, "workers": None,
+                    "pending_comments": None, "oldest_pending_seconds": None}
+    try:
+        db.session.execute(text("SELECT 1"))
+        pending, oldest = db.session.execute(
+            select(func.count(Comment.id), func.min(Comment.created_at)).where(Comment.status == "pending")
+        ).one()
+        report["pending_comments"] = pending
+        if oldest is not None:
+            if oldest.tzinfo is None:  # SQLite hands back naive UTC
+                oldest = oldest.replace(tzinfo=utcnow().tzinfo)
+            report["oldest_pending_seconds"] = round((utcnow() - oldest).total_seconds())
+    except SQLAlchemyError:
+        db.session.rollback()
+        report["database"] = "down"
+    connection = current_app.extensions["jobs"]["redis"]
+    if connection is not None:
+        try:
+            connection.ping()
+            report["redis"] = "ok"
+            report["queues"] = {name: jobs.queue(name).count for name in jobs.QUEUES}
+            report["workers"] = Worker.count(connection=connection)
+        except (RedisError, OSError):
+            report["redis"] = "down"
+    return report
+
+
+@bp.get("/healthz")
+def healthz():
+    report = status()
+    healthy = report["database"] == "ok" and report["redis"] != "down"
+    return jsonify(report), 200 if healthy else 503

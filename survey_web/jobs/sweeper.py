@@ -1,0 +1,43 @@
+"""The sweeper: comments left pending (Redis was down, a worker died) are enqueued again."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from sqlalchemy import or_, select, update
+
+from ..extensions import db
+from ..models import Comment, utcnow
+
+log = logging.getLogger(__name__)
+
+STALE_AFTER = timedelta(minutes=3)
+MAX_ATTEMPTS = 8
+
+
+def sweep_pending(stale_after: timedelta = STALE_AFTER, limit: int = 1000) -> int:
+    """Re-enqueue comments pending longer than STALE_AFTER; returns how many were handed on.
+
+    Each row is claimed with a conditional UPDATE of `enqueued_at`, so several sweepers (one per
+    worker machine) never enqueue the same comment twice in one round.
+    """
+    from . import enqueue_classify
+
+    cutoff = utcnow() - stale_after
+    stale = (Comment.status == "pending", Comment.created_at < cutoff,
+             or_(Comment.enqueued_at.is_(None), Comment.enqueued_at < cutoff))
+    db.session.execute(update(Comment).where(*stale, Comment.attempts >= MAX_ATTEMPTS)
+                       .values(status="failed"))
+    ids = db.session.scalars(select(Comment.id).where(*stale).order_by(Comment.id).limit(limit)).all()
+    claimed = []
+    for comment_id in ids:
+        hit = db.session.execute(update(Comment).where(Comment.id == comment_id, *stale)
+                                 .values(enqueued_at=utcnow(), attempts=Comment.attempts + 1)).rowcount
+        if hit:
+            claimed.append(comment_id)
+    db.session.commit()
+    sent = sum(enqueue_classify(comment_id) for comment_id in claimed)
+    if claimed:
+        log.info("sweeper: %d stale comments, %d enqueued", len(claimed), sent)
+    return sent

@@ -1,0 +1,119 @@
+"""What respondents give us: a response, its answers, and the free-text comment."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .base import utcnow
+
+ROLES = ("patient", "family")
+MODES = ("self", "volunteer_assisted")
+LANGUAGES = ("zh_CN", "zh_TW", "en")
+COMMENT_STATES = ("pending", "done", "failed")
+
+class Response(db.Model):
+    __tablename__ = "responses"
+    __table_args__ = (
+        CheckConstraint("role IN ('patient', 'family')", name="role"),
+        CheckConstraint("mode IN ('self', 'volunteer_assisted')", name="mode"),
+        Index("ix_responses_point_submitted", "point_id", "submitted_at"),
+        Index("ix_responses_device_point", "device_hash", "point_id", "submitted_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    point_id: Mapped[int] = mapped_column(ForeignKey("survey_points.id"))
+    bank_version_id: Mapped[int] = mapped_column(ForeignKey("bank_versions.id"))
+    role: Mapped[str] = mapped_column(String(10))
+    language: Mapped[str] = mapped_column(String(8))
+    mode: Mapped[str] = mapped_column(String(24), default="self")
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    # The form's one-time key: a double tap or a resent POST cannot store a second row.
+    submission_key: Mapped[str] = mapped_column(String(64), unique=True)
+    # HMAC of the device cookie; never the cookie itself.
+    device_hash: Mapped[str | None] = mapped_column(String(64))
+    contact_consent: Mapped[bool] = mapped_column(Boolean, default=False)
+    contact_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+    answers: Mapped[list[Answer]] = relationship(back_populates="response", cascade="all, delete-orphan")
+    comment: Mapped[Comment | None] = relationship(back_populates="response", cascade="all, delete-orphan")
+    point = relationship("SurveyPoint")
+    bank_version = relationship("BankVersion")
+
+class Answer(db.Model):
+    """One answered question. `score` 1-5 for scales; `option` for choices and 'na' (不适用)."""
+
+    __tablename__ = "answers"
+    __table_args__ = (
+        UniqueConstraint("response_id", "question_code"),
+        CheckConstraint("score IS NULL OR (score BETWEEN 1 AND 5)", name="score_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"))
+    question_code: Mapped[str] = mapped_column(String(48))
+    score: Mapped[int | None] = mapped_column(SmallInteger)
+    option: Mapped[str | None] = mapped_column(String(48))
+
+    response: Mapped[Response] = relationship(back_populates="answers")
+
+class Comment(db.Model):
+    """Free text, classified later by a job; `status` stays 'pending' until a worker stores a result."""
+
+    __tablename__ = "comments"
+    __table_args__ = (
+        CheckConstraint("status IN ('pending', 'done', 'failed')", name="status"),
+        Index("ix_comments_status_created", "status", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"), unique=True)
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    enqueued_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    classified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    model_version: Mapped[str | None] = mapped_column(String(64))
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    urgent_reason: Mapped[str | None] = mapped_column(String(24))
+
+    response: Mapped[Response] = relationship(back_populates="comment")
+    themes: Mapped[list[CommentTheme]] = relationship(back_populates="comment", cascade="all, delete-orphan")
+
+class CommentTheme(db.Model):
+    """One theme of a comment, kept in rows so monthly counts are plain SQL."""
+
+    __tablename__ = "comment_themes"
+    __table_args__ = (
+        UniqueConstraint("comment_id", "theme", "source"),
+        CheckConstraint("polarity IN ('pos', 'neg')", name="polarity"),
+        CheckConstraint("source IN ('model', 'staff')", name="source"),
+        Index("ix_comment_themes_theme_polarity", "theme", "polarity"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"))
+    theme: Mapped[str] = mapped_column(String(24))
+    polarity: Mapped[str] = mapped_column(String(3))
+    confidence: Mapped[float | None] = mapped_column(Float)
+    source: Mapped[str] = mapped_column(String(8), default="model")
+
+    comment: Mapped[Comment] = relationship(back_populates="themes")

@@ -1,0 +1,25 @@
+// Progressive enhancement only: the form works without this file.
+(function () {
+  "use strict";
+  document.querySelectorAll("textarea[data-max]").forEach(function (box) {
+    var max = parseInt(box.getAttribute("data-max"), 10);
+    var counter = document.createElement("p");
+    counter.className = "counter";
+    counter.setAttribute("aria-live", "polite");
+    box.insertAdjacentElement("afterend", counter);
+    function update() {
+      var n = box.value.length;
+      counter.textContent = n + " / " + max;
+      counter.classList.toggle("over", n > max);
+    }
+    box.addEventListener("input", update);
+    update();
+  });
+  // A double tap must not send twice (the server also refuses a resent key).
+  document.querySelectorAll("form.survey").forEach(function (form) {
+    form.addEventListener("submit", function () {
+      var button = form.querySelector("button[type=submit]");
+      if (button) { setTimeout(function () { button.disabled = true; }, 0); }
+    });
+  });
+})();

@@ -1,0 +1,144 @@
+"""Respondent pages: the survey behind a QR code, and its thank-you page."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+
+from flask import abort, current_app, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import joinedload
+
+from .. import banks, guard, i18n, jobs
+from ..extensions import db
+from ..models import Department, SurveyPoint
+from . import bp
+from .forms import build_form
+from .service import FormClaims, existing_ids, new_claims, sign, store_response, verify
+
+log = logging.getLogger(__name__)
+TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+
+def find_point(token: str) -> SurveyPoint:
+    """The active point behind TOKEN, or a friendly 404 (malformed tokens never reach the database)."""
+    if not TOKEN.match(token):
+        abort(404)
+    point = db.session.scalar(
+        select(SurveyPoint)
+        .options(joinedload(SurveyPoint.department).joinedload(Department.hospital))
+        .where(SurveyPoint.token == token, SurveyPoint.active.is_(True))
+    )
+    if point is None:
+        abort(404)
+    return point
+
+
+def place_name(point: SurveyPoint) -> str:
+    return f"{point.department.hospital.name} · {point.department.name} · {point.name}"
+
+
+def render_form(form, claims: FormClaims, token: str, *, notice: str | None = None, status: int = 200):
+    form.form_token.data = sign(claims)
+    html = render_template("survey/form.html", form=form, bank=form.bank, place=claims.place, token=token,
+                           notice=notice)
+    response = make_response(html, status)
+    response.headers["Cache-Control"] = "no-store"
+    if guard.device_id() is None:
+        guard.set_device_cookie(response, guard.new_device_id())
+    return response
+
+
+@bp.get("/")
+def index():
+    return render_template("survey/index.html")
+
+
+@bp.get("/s/<token>")
+def survey(token: str):
+    point = find_point(token)
+    bank = banks.current(point.bank_code)
+    claims = new_claims(point.id, banks.ensure_version(bank), bank.code, place_name(point))
+    return render_form(build_form(bank, i18n.current()), claims, token)
+
+
+@bp.post("/s/<token>")
+def submit(token: str):
+    try:
+        return _submit(token)
+    except SQLAlchemyError as exc:
+        db.session.rollback()
+        log.error("survey submit failed on the database: %s", type(exc).__name__)
+        return _database_unavailable(token)
+
+
+def _submit(token: str):
+    point = find_point(token)
+    claims = verify(request.form.get("form_token"))
+    if claims is None or claims.point_id != point.id:
+        guard.count_refusal(point.id, "tampered")
+        bank = banks.current(point.bank_code)
+        fresh = new_claims(point.id, banks.ensure_version(bank), bank.code, place_name(point))
+        form = build_form(bank, i18n.current(), formdata=request.form)
+        return render_form(form, fresh, token, status=400, notice=_(
+            "This page had expired or was altered. Your answers are still here: please check them and submit again."))
+
+    if existing_ids(claims.key):
+        return redirect(url_for("survey.thanks", token=token))  # a resent form: stored already
+    form = build_form(banks.for_version(claims.version_id), i18n.current(), formdata=request.form)
+    valid = form.validate()
+    if form.csrf_token.errors:
+        guard.count_refusal(point.id, "tampered")
+        return render_form(form, claims, token, status=400, notice=_(
+            "This page had expired. Your answers are still here: please submit again."))
+    if form.website.data:
+        guard.count_refusal(point.id, "honeypot")
+        return redirect(url_for("survey.thanks", token=token))
+    if guard.over_rate_limit(token):
+        guard.count_refusal(point.id, "rate_limited")
+        return render_form(form, claims, token, status=429, notice=_(
+            "Many people are answering right now. Please wait a minute and submit again; your answers are kept."))
+    if not valid:
+        return render_form(form, claims, token, status=422, notice=_("Please check the questions marked below."))
+    if not form.answered_anything():
+        guard.count_refusal(point.id, "empty")
+        return render_form(form, claims, token, status=422, notice=_(
+            "The survey is still empty. Please answer at least one question before submitting."))
+    if time.time() - claims.started < current_app.config["MIN_FILL_SECONDS"]:
+        guard.count_refusal(point.id, "too_fast")
+        return render_form(form, claims.restarted(), token, status=422, notice=_(
+            "That was very quick. Please check your answers, then submit again."))
+
+    device = guard.device_hash(guard.device_id())
+    if guard.registered_kiosk() is None and guard.recently_answered(device, point.id):
+        guard.count_refusal(point.id, "duplicate")
+        hours = current_app.config["DUPLICATE_WINDOW_HOURS"]
+        return make_response(render_template("survey/message.html", title=_("You have already answered"), message=_(
+            "Thank you: this phone already answered the survey for this place in the last %(hours)d hours.",
+            hours=hours)), 409)
+
+    _response_id, comment_id = store_response(form, claims, language=i18n.current(), device_hash=device)
+    if comment_id is not None:
+        jobs.enqueue_classify(comment_id)
+    return redirect(url_for("survey.thanks", token=token))
+
+
+def _database_unavailable(token: str):
+    """The 'please try again' page: the form as sent, rebuilt from the signed token without the database."""
+    claims = verify(request.form.get("form_token"))
+    bank = banks.all_current().get(claims.bank_code) if claims else None
+    if bank is None:
+        return make_response(render_template("errors/unavailable.html"), 503)
+    form = build_form(bank, i18n.current(), formdata=request.form)
+    return render_form(form, claims, token, status=503, notice=_(
+        "The system is busy and your answers were not saved yet. They are still here: please submit again "
+        "in a moment."))
+
+
+@bp.get("/s/<token>/thanks")
+def thanks(token: str):
+    point = find_point(token)
+    return render_template("survey/thanks.html", bank=banks.current(point.bank_code), place=place_name(point))

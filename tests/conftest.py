@@ -1,0 +1,151 @@
+"""Shared fixtures: the app on SQLite and on the real PostgreSQL, a client that speaks CSRF."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+PG_ADMIN_URL = os.environ.get("TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+PG_DB = os.environ.get("TEST_PG_DB", "survey_test")
+REDIS_TEST_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+BACKENDS = [b for b in os.environ.get("TEST_BACKENDS", "sqlite,postgresql").split(",") if b]
+
+
+def _pg_url() -> str:
+    base = PG_ADMIN_URL.rsplit("/", 1)[0]
+    return f"{base}/{PG_DB}"
+
+
+def _ensure_pg_database() -> None:
+    from sqlalchemy import create_engine
+
+    engine = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        if not conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": PG_DB}):
+            conn.execute(text(f'CREATE DATABASE "{PG_DB}"'))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def instance_dir(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("instance")
+    os.environ["INSTANCE_PATH"] = str(path)
+    os.environ.pop("REDIS_URL", None)
+    os.environ.pop("DATABASE_URL", None)
+    os.environ.setdefault("ANALYSIS_MODEL_DIR", str(Path(__file__).resolve().parent.parent / "instance" / "models"))
+    return path
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(request, instance_dir) -> str:
+    """Each database-backed test runs once on SQLite and once on PostgreSQL, migrated from empty."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{instance_dir / 'test.db'}"
+    else:
+        _ensure_pg_database()
+        url = _pg_url()
+    _migrate_from_empty(url)
+    return url
+
+
+def _migrate_from_empty(url: str) -> None:
+    from flask_migrate import downgrade, upgrade
+
+    from survey_web import create_app
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
+    with app.app_context():
+        from survey_web.extensions import db
+
+        db.drop_all()
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        upgrade()
+        downgrade(revision="base")
+        upgrade()
+        db.engine.dispose()
+
+
+TEST_CONFIG = {
+    "TESTING": True,
+    "MIN_FILL_SECONDS": 0,
+    "RATE_LIMIT_POINT": "10000/minute",
+    "RATE_LIMIT_IP": "10000/minute",
+    "PUBLIC_BASE_URL": "http://survey.test",
+}
+
+
+@pytest.fixture
+def make_app(database_url):
+    """Build an app on the current backend with extra CONFIG; tables are emptied after the test."""
+    from survey_web import banks, create_app
+    from survey_web.extensions import db, limiter
+
+    apps = []
+
+    def factory(**overrides):
+        app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url, **overrides})
+        apps.append(app)
+        return app
+
+    yield factory
+    for app in apps:
+        if app.config["SQLALCHEMY_DATABASE_URI"] != database_url:
+            continue
+        with app.app_context():
+            db.session.remove()
+            _empty_tables(db)
+            limiter.reset()
+            db.engine.dispose()
+
+        runner = app.extensions["jobs"]["runner"]
+        if runner:
+            runner.executor.shutdown(wait=True)
+    banks.clear_caches()
+
+
+def _empty_tables(db) -> None:
+    tables = [t for t in reversed(db.metadata.sorted_tables)]
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
+
+
+@pytest.fixture
+def db(app):
+    from survey_web.extensions import db as database
+
+    with app.app_context():
+        yield database
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+
+
+def hidden_fields(html: str) -> dict[str, str]:
+    """The csrf_token and form_token a rendered survey form carries."""
+    found = {}
+    for match in re.finditer(r"<input[^>]*>", html):
+        tag = match.group(0)
+        name = re.search(r'name="([^"]+)"', tag)
+        value = re.search(r'value="([^"]*)"', tag)
+        if name and name.group(1) in ("csrf_token", "form_token"):
+            found[name.group(1)] = value.group(1) if value else ""
+    return found

@@ -1,0 +1,2 @@
+from survey_web import create_app
+app = create_app()
