@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from flask import Flask
 
-from .config import Settings
+from .config import Settings, engine_options
 
 
 def create_app(config: Mapping | None = None) -> Flask:
@@ -17,6 +17,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     app.config.update(settings.flask_config())
     if config:
         app.config.update(config)
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(app.config["SQLALCHEMY_DATABASE_URI"]))
     app.config.setdefault("RATELIMIT_STORAGE_URI", _limiter_storage(app.config.get("REDIS_URL")))
     app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {"socket_connect_timeout": 0.25, "socket_timeout": 0.5})
 
@@ -42,13 +43,16 @@ def register_logging(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from . import banks, i18n, jobs
-    from .extensions import babel, csrf, db, limiter, migrate
+    from .auth.nav import staff_nav
+    from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     limiter.init_app(app)
+    login_manager.init_app(app)
+    app.context_processor(lambda: {"staff_nav": staff_nav})
     banks.init_app(app)
     jobs.init_app(app)
     i18n.init_app(app)
@@ -61,6 +65,7 @@ def _migrations_dir():
 
 
 def register_blueprints(app: Flask) -> None:
+    from .auth import bp as auth_bp
     from .health import bp as health_bp
     from .kiosk import bp as kiosk_bp
     from .survey import bp as survey_bp
@@ -68,6 +73,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(survey_bp)
     app.register_blueprint(kiosk_bp)
     app.register_blueprint(health_bp)
+    app.register_blueprint(auth_bp, url_prefix="/staff")
 
 
 def register_errors(app: Flask) -> None:

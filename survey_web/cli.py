@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload
 from . import banks
 from .extensions import db
 from .jobs.worker import worker_command
-from .models import Department, KioskDevice, SurveyPoint
+from .models import ROLES, Department, Hospital, KioskDevice, SurveyPoint, User
 
 
 def external_url(endpoint: str, **values) -> str:
@@ -42,6 +42,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(banks_group)
     app.cli.add_command(kiosk)
     app.cli.add_command(jobs_group)
+    app.cli.add_command(users)
     app.cli.add_command(worker_command)
 
 
@@ -50,9 +51,11 @@ def init_app(app: Flask) -> None:
 @click.option("--per-day", default=28, show_default=True, help="Average responses per day.")
 def demo(days: int, per_day: int) -> None:
     """Load the demo hospital and synthetic responses (safe to run again)."""
-    from .demo import ensure_organisation, generate_responses
+    from .demo import ensure_organisation, ensure_staff, generate_responses
     from .jobs.classify import classify_pending_now
 
+    if current_app.config["PRODUCTION"]:
+        raise click.ClickException("the demo creates known passwords; it does not run with PRODUCTION=true")
     banks.sync_all()
     hospital = ensure_organisation()
     made = generate_responses(hospital, days=days, per_day=per_day)
@@ -60,6 +63,9 @@ def demo(days: int, per_day: int) -> None:
                f"{made} new responses")
     classified = classify_pending_now()
     click.echo(f"classified {classified} pending comments")
+    click.echo("demo sign-ins at /staff/login (username / password):")
+    for username, role, password in ensure_staff(hospital):
+        click.echo(f"  {username:<11} {password:<22} {role}")
 
 
 @click.group(invoke_without_command=True)
@@ -149,3 +155,50 @@ def jobs_status() -> None:
     from .health import status
 
     click.echo(json.dumps(status(), ensure_ascii=False))
+
+
+@click.group()
+def users() -> None:
+    """Staff accounts."""
+
+
+@users.command("create")
+@click.option("--username", required=True)
+@click.option("--name", "display_name", help="Display name (default: the username).")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--hospital", "hospital_code", help="Hospital code (all roles but admin; repeat for commission).",
+              multiple=True)
+@click.option("--department", "department_code", help="Department code (required for dept_head).")
+@click.password_option(envvar="NEW_USER_PASSWORD", help="Prompted if not given (or NEW_USER_PASSWORD).")
+def users_create(username: str, display_name: str | None, role: str, hospital_code: tuple[str, ...],
+                 department_code: str | None, password: str) -> None:
+    """Create a staff account."""
+    from . import audit
+    from .auth.passwords import hash_password, password_problem
+
+    if problem := password_problem(password):
+        raise click.BadParameter(problem, param_hint="password")
+    if db.session.scalar(select(User).where(User.username == username)):
+        raise click.ClickException(f"user {username!r} already exists")
+    hospitals = [db.session.scalar(select(Hospital).where(Hospital.code == code)) for code in hospital_code]
+    if None in hospitals:
+        raise click.ClickException(f"unknown hospital code in {', '.join(hospital_code)}")
+    if role != "admin" and not hospitals:
+        raise click.ClickException("--hospital is required for this role")
+    department = None
+    if department_code:
+        department = db.session.scalar(select(Department).where(
+            Department.code == department_code, Department.hospital_id == hospitals[0].id))
+        if department is None:
+            raise click.ClickException(f"no department {department_code!r} in {hospitals[0].name}")
+    if role == "dept_head" and department is None:
+        raise click.ClickException("--department is required for dept_head")
+    user = User(username=username, display_name=display_name or username, role=role,
+                password_hash=hash_password(password), hospital=hospitals[0] if hospitals else None,
+                department=department, hospitals=hospitals if role == "commission" else [])
+    db.session.add(user)
+    db.session.flush()
+    audit.record("create", "user", user.id, after={"username": username, "role": role,
+                                                   "department": department_code})
+    db.session.commit()
+    click.echo(f"created {role} {username}")

@@ -98,6 +98,7 @@ class Settings:
     min_fill_seconds: int = 5
     rate_limit_point: str = "40/minute"
     rate_limit_ip: str = "300/minute"
+    urgent_webhook_url: str | None = None
     instance_path: Path = DEFAULT_INSTANCE
     extra: dict = field(default_factory=dict)
 
@@ -146,6 +147,7 @@ class Settings:
             min_fill_seconds=env_int(env, "MIN_FILL_SECONDS", 5),
             rate_limit_point=_raw(env, "RATE_LIMIT_POINT") or "40/minute",
             rate_limit_ip=_raw(env, "RATE_LIMIT_IP") or "300/minute",
+            urgent_webhook_url=env_url(env, "URGENT_WEBHOOK_URL", ("http", "https")),
             instance_path=instance,
         )
 
@@ -155,7 +157,6 @@ class Settings:
         return {
             "SECRET_KEY": self.secret_key,
             "SQLALCHEMY_DATABASE_URI": self.database_url,
-            "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(self.database_url),
             "REDIS_URL": self.redis_url,
             "CONTACT_KEYS": self.contact_keys,
             "PUBLIC_BASE_URL": self.public_base_url,
@@ -164,6 +165,7 @@ class Settings:
             "RATE_LIMIT_POINT": self.rate_limit_point,
             "RATE_LIMIT_IP": self.rate_limit_ip,
             "PRODUCTION": self.production,
+            "URGENT_WEBHOOK_URL": self.urgent_webhook_url,
             "SESSION_COOKIE_HTTPONLY": True,
             "SESSION_COOKIE_SAMESITE": "Lax",
             "SESSION_COOKIE_SECURE": secure,
@@ -174,7 +176,8 @@ class Settings:
         }
 
 
-def _engine_options(url: str) -> dict:
+def engine_options(url: str) -> dict:
+    """Pool settings for URL's database."""
     if url.startswith("sqlite"):
         return {"connect_args": {"timeout": 15}}
     # pre_ping lets the pool recover by itself after a PostgreSQL restart.

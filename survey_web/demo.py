@@ -12,7 +12,7 @@ from sqlalchemy import insert, select
 
 from . import banks
 from .extensions import db
-from .models import Answer, Comment, Department, Hospital, Response, SurveyPoint
+from .models import Answer, Comment, Department, Hospital, Response, SurveyPoint, User
 
 HOSPITAL = ("DEMO", "示例市第一人民医院")
 # (code, name, kind, quality offset, [(point code, point name, bank)])
@@ -35,6 +35,15 @@ DEPARTMENTS = [
     ("PSC", "患者服务中心", "support", 0.15, [("PSC-FU", "出院患者随访", "discharge")]),
 ]
 DAYS = 92
+# Demo sign-ins (embedded demo only: `flask demo` refuses to run with PRODUCTION=true).
+STAFF = [
+    ("admin", "系统管理员", "admin", None, "demo-admin-2025"),
+    ("quality", "质控办 王主任", "quality", None, "demo-quality-2025"),
+    ("card", "心内科 李护士长", "dept_head", "CARD", "demo-card-2025"),
+    ("orth", "骨科 张主任", "dept_head", "ORTH", "demo-orth-2025"),
+    ("volunteer", "志愿者 小陈", "volunteer", None, "demo-volunteer-2025"),
+    ("commission", "市卫健委 医政科", "commission", None, "demo-commission-2025"),
+]
 CORPUS = Path(__file__).resolve().parent.parent / "analysis" / "corpus"
 
 
@@ -54,6 +63,23 @@ def ensure_organisation() -> Hospital:
                 db.session.add(SurveyPoint(department=department, code=point_code, name=point_name, bank_code=bank))
     db.session.commit()
     return hospital
+
+
+def ensure_staff(hospital: Hospital) -> list[tuple[str, str, str]]:
+    """Create the demo staff accounts that do not exist yet; returns (username, role, password) of all."""
+    from .auth.passwords import hash_password
+
+    departments = {d.code: d for d in hospital.departments}
+    existing = set(db.session.scalars(select(User.username).where(User.username.in_([s[0] for s in STAFF]))))
+    for username, name, role, department, password in STAFF:
+        if username in existing:
+            continue
+        db.session.add(User(username=username, display_name=name, role=role, password_hash=hash_password(password),
+                            hospital=None if role == "admin" else hospital,
+                            department=departments.get(department) if department else None,
+                            hospitals=[hospital] if role == "commission" else []))
+    db.session.commit()
+    return [(username, role, password) for username, _n, role, _d, password in STAFF]
 
 
 def _comment_pool() -> list[str]:

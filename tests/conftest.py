@@ -94,6 +94,9 @@ def make_app(database_url):
 
     yield factory
     for app in apps:
+        runner = app.extensions["jobs"]["runner"]
+        if runner:
+            runner.executor.shutdown(wait=True)  # let in-process jobs finish before tables are emptied
         if app.config["SQLALCHEMY_DATABASE_URI"] != database_url:
             continue
         with app.app_context():
@@ -101,10 +104,6 @@ def make_app(database_url):
             _empty_tables(db)
             limiter.reset()
             db.engine.dispose()
-
-        runner = app.extensions["jobs"]["runner"]
-        if runner:
-            runner.executor.shutdown(wait=True)
     banks.clear_caches()
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 import analysis
 
 from ..extensions import db
-from ..models import Comment, CommentTheme, utcnow
+from ..models import Comment, CommentTheme, UrgentAlert, utcnow
 from .context import job_context
 
 log = logging.getLogger(__name__)
@@ -47,7 +47,16 @@ def save_classification(comment_id: int, result: analysis.Classification) -> boo
                      confidence=result.confidence.get(code), source="model")
         for code, polarity in result.themes.items()
     )
+    alert = None
+    if result.urgent:
+        # Same transaction as the result: an urgent comment is never stored without its inbox entry.
+        alert = UrgentAlert(comment_id=comment_id, reason=result.urgent_reason or "safety")
+        db.session.add(alert)
     db.session.commit()
+    if alert is not None:
+        from .notify import enqueue_notification
+
+        enqueue_notification(alert.id)
     log.info("comment %s classified: %d themes, urgent=%s", comment_id, len(result.themes), result.urgent)
     return True
 

@@ -1,0 +1,36 @@
+"""Password hashing with argon2id (argon2-cffi's defaults meet OWASP's recommendation)."""
+
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+_hasher = PasswordHasher()
+# A real hash to verify against when the user does not exist, so timing does not reveal usernames.
+_DUMMY = _hasher.hash("not-a-password")
+MIN_LENGTH = 10
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(stored: str | None, password: str) -> bool:
+    """True if PASSWORD matches STORED; always spends the same work, even for unknown users."""
+    try:
+        return _hasher.verify(stored or _DUMMY, password) and stored is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(stored: str) -> bool:
+    return _hasher.check_needs_rehash(stored)
+
+
+def password_problem(password: str) -> str | None:
+    """Why PASSWORD is too weak, or None."""
+    if len(password) < MIN_LENGTH:
+        return f"at least {MIN_LENGTH} characters"
+    if password.isdigit() or password.isalpha():
+        return "mix letters with digits or symbols"
+    return None

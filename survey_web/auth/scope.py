@@ -1,0 +1,77 @@
+"""What each role may see: one place that every staff page asks."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user, login_required
+from sqlalchemy import Select, select
+
+from ..extensions import db
+from ..models import Department, SurveyPoint, User
+
+
+def roles_required(*roles: str):
+    """Allow the view only to signed-in users with one of ROLES (403 otherwise)."""
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+        return wrapped
+    return decorator
+
+
+def hospital_ids(user: User) -> set[int] | None:
+    """Hospitals USER may see; None means every hospital (admin)."""
+    if user.role == "admin":
+        return None
+    if user.role == "commission":
+        return {h.id for h in user.hospitals}
+    return {user.hospital_id} if user.hospital_id else set()
+
+
+def department_ids(user: User) -> set[int] | None:
+    """Departments USER may see results of; None means all of the user's hospitals."""
+    if user.role == "dept_head":
+        return {user.department_id} if user.department_id else set()
+    if user.role == "volunteer":
+        return set()
+    return None
+
+
+def scope_points(query: Select, user: User) -> Select:
+    """Restrict a query that joins SurveyPoint and Department to what USER may see."""
+    hospitals, departments = hospital_ids(user), department_ids(user)
+    if hospitals is not None:
+        query = query.where(Department.hospital_id.in_(hospitals or {-1}))
+    if departments is not None:
+        query = query.where(SurveyPoint.department_id.in_(departments or {-1}))
+    return query
+
+
+def visible_departments(user: User) -> list[Department]:
+    query = select(Department).join(SurveyPoint, isouter=True).distinct().order_by(Department.code)
+    hospitals, departments = hospital_ids(user), department_ids(user)
+    if hospitals is not None:
+        query = query.where(Department.hospital_id.in_(hospitals or {-1}))
+    if departments is not None:
+        query = query.where(Department.id.in_(departments or {-1}))
+    return list(db.session.scalars(query))
+
+
+def can_see_department(user: User, department: Department) -> bool:
+    hospitals, departments = hospital_ids(user), department_ids(user)
+    return (hospitals is None or department.hospital_id in hospitals) and \
+        (departments is None or department.id in departments)
+
+
+def department_or_404(user: User, department_id: int) -> Department:
+    """The department if USER may see it; a guessed id of another department is a 404, not a 403."""
+    department = db.session.get(Department, department_id)
+    if department is None or not can_see_department(user, department):
+        abort(404)
+    return department
