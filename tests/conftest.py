@@ -7,6 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
+from flask import g, has_app_context
+from flask.testing import FlaskClient
 from sqlalchemy import text
 
 PG_ADMIN_URL = os.environ.get("TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -64,9 +66,9 @@ def _migrate_from_empty(url: str) -> None:
         db.drop_all()
         with db.engine.begin() as conn:
             conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
-        upgrade()
+        upgrade(revision="heads")
         downgrade(revision="base")
-        upgrade()
+        upgrade(revision="heads")
         db.engine.dispose()
 
 
@@ -79,6 +81,20 @@ TEST_CONFIG = {
 }
 
 
+class FreshClient(FlaskClient):
+    """A test client whose every request starts with an empty `g`.
+
+    Tests hold an app context (the `db` fixture) and Flask reuses it for requests made inside it, so
+    per-request state such as Flask-WTF's cached CSRF token would otherwise leak between requests.
+    """
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            for name in list(vars(g)):
+                delattr(g, name)
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def make_app(database_url):
     """Build an app on the current backend with extra CONFIG; tables are emptied after the test."""
@@ -89,6 +105,7 @@ def make_app(database_url):
 
     def factory(**overrides):
         app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url, **overrides})
+        app.test_client_class = FreshClient
         apps.append(app)
         return app
 

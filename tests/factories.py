@@ -39,26 +39,14 @@ class Respondent:
         return f"/s/{self.token}" + (f"?lang={self.lang}" if self.lang else "")
 
     def open(self):
-        self._fresh_g()
         self.page = self.client.get(self.url)
         return self.page
-
-    @staticmethod
-    def _fresh_g() -> None:
-        # Tests that hold an app context make Flask reuse it for requests, so `g` (where Flask-WTF
-        # caches the CSRF token) would leak from one phone to the next; each phone starts clean.
-        from flask import g, has_app_context
-
-        if has_app_context():
-            for name in list(vars(g)):
-                delattr(g, name)
 
     def submit(self, answers: dict, *, reopen: bool = True, **overrides):
         """POST ANSWERS with the hidden tokens of the last opened page; OVERRIDES replace any field."""
         if reopen or self.page is None:
             self.open()
         data = {**hidden_fields(self.page.get_data(as_text=True)), **answers, **overrides}
-        self._fresh_g()
         return self.client.post(self.url, data=data)
 
 

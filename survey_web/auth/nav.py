@@ -9,12 +9,12 @@ from flask_login import current_user
 OFFICE = ("admin", "quality", "dept_head")
 # (endpoint, label, roles). Blueprints for each audience add pages; this list orders them.
 NAV = [
-    ("office.index", _l("Overview"), OFFICE + ("commission",)),
-    ("office.dashboard", _l("Dashboard"), OFFICE + ("commission",)),
+    ("office.index", _l("Overview"), OFFICE),
+    ("dashboard.index", _l("Dashboard"), OFFICE),
     ("office.comments", _l("Comments"), OFFICE),
     ("office.urgent", _l("Urgent inbox"), OFFICE),
     ("office.problems", _l("Problem list"), OFFICE),
-    ("office.reports", _l("Reports"), OFFICE + ("commission",)),
+    ("dashboard.reports", _l("Reports"), OFFICE + ("commission",)),
     ("commission.index", _l("Hospitals"), ("commission", "admin")),
     ("kiosk.start", _l("Kiosk"), ("volunteer", "admin")),
     ("admin.index", _l("Administration"), ("admin",)),

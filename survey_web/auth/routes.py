@@ -24,7 +24,7 @@ HOME = {
     "admin": ("office.index", "auth.account"),
     "quality": ("office.index", "auth.account"),
     "dept_head": ("office.index", "auth.account"),
-    "commission": ("office.index", "auth.account"),
+    "commission": ("commission.index", "auth.account"),
     "volunteer": ("kiosk.start", "auth.account"),
 }
 
