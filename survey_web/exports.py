@@ -90,6 +90,8 @@ def to_xlsx(title: str, headers: Sequence[str], rows: Iterable[Sequence], *, wid
 def to_pdf(title: str, headers: Sequence[str], rows: Iterable[Sequence], *, subtitle: str | None = None,
            widths: Sequence[float] | None = None, notes: Sequence[str] = ()) -> bytes:
     """An A4 landscape PDF table with Chinese text (Adobe's STSong CID font: nothing to install)."""
+    from xml.sax.saxutils import escape
+
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
@@ -97,7 +99,6 @@ def to_pdf(title: str, headers: Sequence[str], rows: Iterable[Sequence], *, subt
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-    from xml.sax.saxutils import escape
 
     if "STSong-Light" not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))

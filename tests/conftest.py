@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from pathlib import Path
@@ -119,7 +120,8 @@ def make_app(database_url):
         with app.app_context():
             db.session.remove()
             _empty_tables(db)
-            limiter.reset()
+            with contextlib.suppress(Exception):  # an app pointed at a dead Redis has nothing to reset
+                limiter.reset()
             db.engine.dispose()
     banks.clear_caches()
 

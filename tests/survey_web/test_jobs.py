@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import time
+import zlib
 from datetime import timedelta
 from pathlib import Path
 
@@ -62,8 +63,10 @@ def test_submission_enqueues_a_classify_job_with_the_id_only(redis_app, redis_co
         job = jobs.queue(jobs.QUEUE_CLASSIFY, redis_conn).jobs[0]
         assert job.timeout == jobs.JOB_TIMEOUT and job.result_ttl == jobs.RESULT_TTL
         assert job.failure_ttl == jobs.FAILURE_TTL and job.retries_left == 3
-        raw = b"".join(v for v in redis_conn.hgetall(f"rq:job:{job.id}").values() if isinstance(v, bytes))
-        assert "停车".encode() not in raw and json.loads(redis_conn.hget(f"rq:job:{job.id}", "data"))
+        payload = zlib.decompress(redis_conn.hget(f"rq:job:{job.id}", "data"))
+        assert json.loads(payload)[-2:] == [[comment.id], {}], "JSON, not pickle"
+        everything = b"".join(v for v in redis_conn.hgetall(f"rq:job:{job.id}").values()) + payload
+        assert "停车".encode() not in everything
 
 
 def test_redis_down_at_submit_still_saves_quickly(make_app):
