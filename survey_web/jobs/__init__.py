@@ -13,6 +13,8 @@ from flask import Flask, current_app
 from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue, Retry
+from rq.exceptions import NoSuchJobError
+from rq.job import Job, JobStatus
 from rq.serializers import JSONSerializer
 
 log = logging.getLogger(__name__)
@@ -89,6 +91,22 @@ def enqueue(queue_name: str, func: Callable, *args, job_id: str | None = None, r
     except (RedisError, OSError) as exc:
         log.warning("enqueue %s%s failed, left for the sweeper: %s", func.__name__, args, type(exc).__name__)
         return False
+
+
+def job_in_flight(job_id: str) -> bool:
+    """Whether Redis holds JOB_ID waiting to run: queued or scheduled for a retry (False when unsure).
+
+    A 'started' job does not count: classification takes milliseconds, so a row still pending long after
+    its job started belongs to a worker that died, and the idempotent job makes a second run harmless.
+    """
+    connection = current_app.extensions["jobs"]["redis"]
+    if connection is None:
+        return False
+    try:
+        status = Job.fetch(job_id, connection=connection, serializer=JSONSerializer).get_status()
+    except (NoSuchJobError, RedisError, OSError):
+        return False
+    return status in (JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED)
 
 
 def enqueue_classify(comment_id: int) -> bool:

@@ -12,7 +12,8 @@ from ..models import Comment, utcnow
 
 log = logging.getLogger(__name__)
 
-STALE_AFTER = timedelta(minutes=3)
+# Longer than any healthy queue wait (milliseconds), short enough that a Redis outage costs under a minute.
+STALE_AFTER = timedelta(seconds=30)
 MAX_ATTEMPTS = 8
 
 
@@ -22,7 +23,7 @@ def sweep_pending(stale_after: timedelta = STALE_AFTER, limit: int = 1000) -> in
     Each row is claimed with a conditional UPDATE of `enqueued_at`, so several sweepers (one per
     worker machine) never enqueue the same comment twice in one round.
     """
-    from . import enqueue_classify
+    from . import enqueue_classify, job_in_flight
 
     cutoff = utcnow() - stale_after
     stale = (Comment.status == "pending", Comment.created_at < cutoff,
@@ -32,6 +33,8 @@ def sweep_pending(stale_after: timedelta = STALE_AFTER, limit: int = 1000) -> in
     ids = db.session.scalars(select(Comment.id).where(*stale).order_by(Comment.id).limit(limit)).all()
     claimed = []
     for comment_id in ids:
+        if job_in_flight(f"classify-{comment_id}"):
+            continue  # still queued or running: a second copy would only be skipped later
         hit = db.session.execute(update(Comment).where(Comment.id == comment_id, *stale)
                                  .values(enqueued_at=utcnow(), attempts=Comment.attempts + 1)).rowcount
         if hit:

@@ -37,7 +37,7 @@ def _sweep_forever(app, interval: int, stop: threading.Event) -> None:
 @click.option("--burst", is_flag=True, help="Work until the queues are empty, then exit.")
 @click.option("--fork", is_flag=True, help="Fork a work horse per job (RQ's default Worker).")
 @click.option("--queues", "names", default=",".join(QUEUES), show_default=True)
-@click.option("--sweep-interval", default=60, show_default=True, help="Seconds between sweeper rounds.")
+@click.option("--sweep-interval", default=15, show_default=True, help="Seconds between sweeper rounds.")
 @click.pass_context
 def worker_command(ctx: click.Context, burst: bool, fork: bool, names: str, sweep_interval: int) -> None:
     """Run an RQ worker for this app (needs REDIS_URL)."""

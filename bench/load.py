@@ -1,0 +1,197 @@
+"""Sustained survey submissions per second: gunicorn + PostgreSQL (+ Redis enqueue), driven by wrk.
+
+    .venv/bin/python bench/load.py [--seconds 15] [--connections 16] [--workers 4]
+
+1. Creates PostgreSQL database `survey_bench_load`, migrates it, adds 20 survey points.
+2. Starts gunicorn on 127.0.0.1:8099 with REDIS_URL set (each submission enqueues a classify job) and
+   opens enough survey forms first (a GET each: own device cookie, CSRF session and form token), so
+   every POST in the run is a fresh, valid, distinct submission.
+3. wrk POSTs them for --seconds at --connections, and reports requests/s and the latency distribution.
+4. The same gunicorn settings serve a bare Flask endpoint that does one INSERT (bench/bare_app.py);
+   wrk drives it the same way in the same run: the ratio survey/bare is the figure to compare.
+Stored rows are counted afterwards: every 302 must be one stored response.
+Needs Debian's wrk (`apt-get install wrk`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import http.cookiejar
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+DB = "survey_bench_load"
+DB_URL = f"postgresql+psycopg://postgres@127.0.0.1:5432/{DB}"
+REDIS_URL = "redis://127.0.0.1:6379/13"
+PORT = 8099
+LUA = r"""
+local lines, n, i, step = {}, 0, 0, 1
+local counter = 0
+function setup(thread) thread:set("offset", counter); counter = counter + 1 end
+function init(args)
+  for line in io.lines(args[1]) do table.insert(lines, line) end
+  n = #lines; step = tonumber(args[2]); i = offset
+end
+function request()
+  i = (i % n) + 1
+  local path, cookie, body = lines[i]:match("([^\t]*)\t([^\t]*)\t(.*)")
+  i = i + step - 1
+  return wrk.format("POST", path, {["Cookie"] = cookie,
+    ["Content-Type"] = "application/x-www-form-urlencoded"}, body)
+end
+"""
+
+
+def sh(*args, **kwargs):
+    return subprocess.run(args, cwd=ROOT, check=True, capture_output=True, text=True, **kwargs)
+
+
+def prepare_database() -> list[str]:
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)"))
+        conn.execute(text(f"CREATE DATABASE {DB}"))
+    admin.dispose()
+    sh(sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade", env=bench_env())
+    engine = create_engine(DB_URL)
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE bench_bare (id serial PRIMARY KEY, payload text, at timestamptz "
+                          "DEFAULT now())"))
+    engine.dispose()
+    os.environ.update(bench_env())
+    from survey_web import create_app
+    from survey_web.extensions import db
+    from survey_web.models import Department, Hospital, SurveyPoint
+
+    app = create_app()
+    with app.app_context():
+        hospital = Hospital(code="LOAD", name="压测医院")
+        department = Department(hospital=hospital, code="D", name="内科", kind="outpatient")
+        points = [SurveyPoint(department=department, code=f"P{i}", name=f"候诊区{i}", bank_code="outpatient")
+                  for i in range(20)]
+        db.session.add_all([hospital, department, *points])
+        db.session.commit()
+        return [p.token for p in points]
+
+
+def bench_env() -> dict:
+    return {**os.environ, "DATABASE_URL": DB_URL, "REDIS_URL": REDIS_URL, "MIN_FILL_SECONDS": "0",
+            "RATE_LIMIT_POINT": "1000000/minute", "RATE_LIMIT_IP": "1000000/minute", "PYTHONPATH": str(ROOT)}
+
+
+def gunicorn(app: str, workers: int, threads: int) -> subprocess.Popen:
+    proc = subprocess.Popen([str(ROOT / ".venv" / "bin" / "gunicorn"), "-w", str(workers), "-k", "gthread",
+                             "--threads", str(threads), "-b", f"127.0.0.1:{PORT}", "--log-level", "warning",
+                             app], cwd=ROOT, env=bench_env())
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz" if app == "wsgi:app"
+                                   else f"http://127.0.0.1:{PORT}/ping", timeout=1)
+            return proc
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("gunicorn did not start")
+
+
+def stop(proc: subprocess.Popen) -> None:
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(20)
+
+
+def open_form(token: str) -> str:
+    """GET one survey as a new phone; returns 'path<TAB>cookie<TAB>body' for a valid POST."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    path = f"/s/{token}"
+    html = opener.open(f"http://127.0.0.1:{PORT}{path}", timeout=10).read().decode()
+    fields = dict(re.findall(r'name="(csrf_token|form_token)" type="hidden" value="([^"]*)"', html))
+    body = urllib.parse.urlencode({**fields, "role": "patient", "q_overall": "4", "q_waiting": "2",
+                                   "q_doctor_communication": "5", "q_parking": "na",
+                                   "q_comment": "医生很专业，但是停车太难了"})
+    cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
+    return f"{path}\t{cookie}\t{body}"
+
+
+def run_wrk(script: Path, lines: Path, seconds: int, connections: int, url: str) -> dict:
+    out = sh("wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script), url, "--",
+             str(lines), "2").stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    total = int(re.search(r"(\d+) requests in", out).group(1))
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    latency = {p: re.search(rf"\s{p}%\s+([\d.]+)(us|ms|s)", out).groups() for p in ("50", "90", "99")}
+    to_ms = {"us": 0.001, "ms": 1, "s": 1000}
+    return {"rate": rate, "total": total, "errors": int(bad.group(1)) if bad else 0,
+            **{f"p{p}": float(v) * to_ms[u] for p, (v, u) in latency.items()}}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=int, default=15)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=4)
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is not installed: apt-get install wrk")
+    tokens = prepare_database()
+    from redis import Redis
+
+    Redis.from_url(REDIS_URL).flushdb()
+    tmp = Path(tempfile.mkdtemp())
+    script = tmp / "post.lua"
+    script.write_text(LUA)
+
+    server = gunicorn("wsgi:app", args.workers, args.threads)
+    try:
+        need = args.seconds * 900  # more forms than the run can use: no POST is ever a resend
+        started = time.time()
+        with concurrent.futures.ThreadPoolExecutor(8) as pool:
+            lines = list(pool.map(open_form, (tokens[i % len(tokens)] for i in range(need))))
+        print(f"opened {len(lines)} forms in {time.time() - started:.0f}s")
+        (tmp / "survey.tsv").write_text("\n".join(lines))
+        survey = run_wrk(script, tmp / "survey.tsv", args.seconds, args.connections, f"http://127.0.0.1:{PORT}")
+    finally:
+        stop(server)
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(DB_URL)
+    with engine.connect() as conn:
+        stored = conn.scalar(text("SELECT count(*) FROM responses"))
+        comments = conn.scalar(text("SELECT count(*) FROM comments"))
+    engine.dispose()
+    queued = Redis.from_url(REDIS_URL).llen("rq:queue:classify")
+
+    bare_server = gunicorn("bench.bare_app:app", args.workers, args.threads)
+    try:
+        (tmp / "bare.tsv").write_text("\n".join(f"/bare\t\tpayload=row{i}" for i in range(1000)))
+        bare = run_wrk(script, tmp / "bare.tsv", args.seconds, args.connections, f"http://127.0.0.1:{PORT}")
+    finally:
+        stop(bare_server)
+
+    print(f"gunicorn -w {args.workers} --threads {args.threads}, wrk -t2 -c{args.connections} "
+          f"-d{args.seconds}s, PostgreSQL + Redis on loopback")
+    print(f"{'endpoint':<22}{'req/s':>9}{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}{'errors':>8}")
+    for name, r in (("survey submit", survey), ("bare one-row INSERT", bare)):
+        print(f"{name:<22}{r['rate']:>9.0f}{r['p50']:>9.1f}{r['p90']:>9.1f}{r['p99']:>9.1f}{r['errors']:>8}")
+    print(f"ratio survey/bare: {survey['rate'] / bare['rate']:.2f}")
+    print(f"survey POSTs {survey['total']}, stored responses {stored}, comments {comments}, "
+          f"classify jobs queued {queued}")
+
+
+if __name__ == "__main__":
+    main()
