@@ -1,0 +1,151 @@
+"""The trained classifier: theme detection, clause-level polarity, urgent flag."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.linear_model import LogisticRegression
+
+from analysis.features import Featurizer, doc_groups, urgent_lexicon_matrix
+from analysis.lexicon import is_no_subject
+from analysis.polarity import polarity_matrix
+from analysis.result import Classification
+from analysis.segment import Prepared, prepare_many
+from analysis.threads import single_threaded
+from analysis.urgent import LexiconHit, lexicon_scan
+
+MODEL_FORMAT = 3  # bump whenever the pickled structure or features change
+BATCH_SIZE = 2000
+NEGATED_ONLY_URGENT_PROB = 0.5  # "拒收红包"-style praise needs a confident classifier
+
+
+class ConstantClassifier:
+    """Stand-in for a binary classifier when training labels have a single class."""
+
+    def __init__(self, positive: bool) -> None:
+        self.positive = positive
+
+    def predict_proba(self, x: sp.spmatrix) -> np.ndarray:
+        """Probabilities (neg, pos) that ignore the input."""
+        p = 1.0 if self.positive else 0.0
+        return np.tile([1.0 - p, p], (x.shape[0], 1))
+
+
+@dataclass
+class RawPredictions:
+    """Per-batch intermediate predictions (also used by training-time tuning)."""
+
+    preps: list[Prepared]
+    clause_counts: sp.csr_matrix
+    doc_matrix: sp.csr_matrix
+    theme_scores: np.ndarray
+    hits: list[LexiconHit]
+    urgent_matrix: sp.csr_matrix
+    generic: list[bool]  # no-subject comments
+
+
+@dataclass
+class Model:
+    """All fitted parts of one model version."""
+
+    version: str
+    codes: tuple[str, ...]
+    featurizer: Featurizer
+    theme_coef: np.ndarray  # (n_features, n_themes)
+    theme_intercept: np.ndarray  # (n_themes,)
+    theme_thresholds: np.ndarray  # decision-function thresholds, (n_themes,)
+    fallback_margin: float  # take the best theme if within this margin of its threshold
+    polarity: LogisticRegression | ConstantClassifier  # classes: 0 = neg, 1 = pos
+    urgent: LogisticRegression | ConstantClassifier  # sees text features only (independent of the lexicon)
+    urgent_threshold: float  # probability threshold (low, recall first)
+    reason: LogisticRegression | None  # sees text + urgent-lexicon features
+    default_reason: str
+
+    def raw(self, texts: list[str]) -> RawPredictions:
+        """Featurise a batch and compute theme scores and urgent features."""
+        preps = prepare_many(texts)
+        counts = self.featurizer.clause_counts(preps)
+        x = self.featurizer.weight(self.featurizer.aggregate(doc_groups(preps), counts))
+        scores = np.asarray(x @ self.theme_coef + self.theme_intercept)
+        hits = [lexicon_scan(p.plain) for p in preps]
+        u = sp.hstack([x, urgent_lexicon_matrix(hits)], format="csr")
+        generic = [is_no_subject(p.plain) for p in preps]
+        return RawPredictions(preps, counts, x, scores, hits, u, generic)
+
+    def detect(self, raw: RawPredictions) -> list[list[int]]:
+        """Theme indices detected per comment (none for no-subject comments)."""
+        margin = raw.theme_scores - self.theme_thresholds
+        out: list[list[int]] = []
+        for i in range(len(raw.preps)):
+            if raw.generic[i]:
+                out.append([])
+                continue
+            found = np.flatnonzero(margin[i] >= 0).tolist()
+            if not found:
+                best = int(np.argmax(margin[i]))
+                if margin[i, best] >= -self.fallback_margin:
+                    found = [best]
+            out.append(found)
+        return out
+
+    def reasons(self, raw: RawPredictions, rows: list[int]) -> list[str]:
+        """Urgent reason per row: the likeliest lexicon reason, else the classifier's."""
+        if not rows:
+            return []
+        if self.reason is None:
+            return [(raw.hits[i].reasons or [self.default_reason])[0] for i in rows]
+        proba = self.reason.predict_proba(raw.urgent_matrix[rows])
+        out: list[str] = []
+        for i, p in zip(rows, proba, strict=True):
+            probs = dict(zip(self.reason.classes_, p, strict=True))
+            candidates = raw.hits[i].reasons or list(probs)
+            out.append(max(candidates, key=lambda r: probs.get(r, 0.0)))
+        return out
+
+    def classify_many(self, texts: list[str]) -> list[Classification]:
+        """Classify many comments, batched for speed; output order follows input."""
+        results: list[Classification] = []
+        with single_threaded():
+            for start in range(0, len(texts), BATCH_SIZE):
+                results.extend(self._classify_batch(texts[start:start + BATCH_SIZE]))
+        return results
+
+    def classify(self, text: str) -> Classification:
+        """Classify one comment."""
+        with single_threaded():
+            return self._classify_batch([text])[0]
+
+    def _classify_batch(self, texts: list[str]) -> list[Classification]:
+        if not texts:
+            return []
+        raw = self.raw(texts)
+        detected = self.detect(raw)
+        pairs = [(i, t) for i, found in enumerate(detected) for t in found]
+        pol = polarity_matrix(raw.preps, pairs, raw.doc_matrix, raw.clause_counts, self.featurizer,
+                              self.theme_coef, self.theme_intercept, self.theme_thresholds)
+        pos_prob = self.polarity.predict_proba(pol)[:, 1] if pairs else np.zeros(0)
+        urgent_prob = self.urgent.predict_proba(raw.doc_matrix)[:, 1]
+        confidence = 1.0 / (1.0 + np.exp(-raw.theme_scores))
+        results = [Classification(model_version=self.version) for _ in texts]
+        for (i, t), p in zip(pairs, pos_prob, strict=True):
+            code = self.codes[t]
+            results[i].themes[code] = "pos" if p >= 0.5 else "neg"
+            results[i].confidence[code] = round(float(confidence[i, t]), 4)
+        for i, res in enumerate(results):
+            res.urgent = self.is_urgent(raw.hits[i], float(urgent_prob[i]), raw.generic[i])
+        flagged = [i for i, res in enumerate(results) if res.urgent]
+        for i, reason in zip(flagged, self.reasons(raw, flagged), strict=True):
+            results[i].urgent_reason = reason
+        return results
+
+    def is_urgent(self, hit: LexiconHit, prob: float, generic: bool) -> bool:
+        """Lexicon hit OR classifier probability over the (low) threshold."""
+        if hit.reasons:
+            return True
+        if generic:
+            return False
+        if hit.negated:
+            return prob >= max(self.urgent_threshold, NEGATED_ONLY_URGENT_PROB)
+        return prob >= self.urgent_threshold
