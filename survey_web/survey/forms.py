@@ -86,8 +86,24 @@ class SurveyForm(FlaskForm):
         return (self[f"q_{self.bank.comment_question.code}"].data or "").strip()
 
 
+# Form classes per (bank object, locale); bank objects are immutable and live as long as the process.
+_classes: dict[tuple[int, str], tuple[Bank, type[SurveyForm], list[tuple[Question, str]]]] = {}
+
+
 def build_form(bank: Bank, locale: str, formdata=None, **kwargs) -> SurveyForm:
-    """A SurveyForm subclass with one field per question of BANK, labelled in LOCALE."""
+    """A SurveyForm with one field per question of BANK, labelled in LOCALE."""
+    cached = _classes.get((id(bank), locale))
+    if cached is None or cached[0] is not bank:
+        cached = (bank, *_form_class(bank, locale))
+        _classes[(id(bank), locale)] = cached
+    _bank, form_class, fields = cached
+    form = form_class(formdata=formdata, **kwargs)
+    form.bank = bank
+    form.question_fields = fields
+    return form
+
+
+def _form_class(bank: Bank, locale: str) -> tuple[type[SurveyForm], list[tuple[Question, str]]]:
     tag = BANK_TAG.get(locale, "zh-CN")
     attrs: dict = {}
     fields: list[tuple[Question, str]] = []
@@ -106,8 +122,4 @@ def build_form(bank: Bank, locale: str, formdata=None, **kwargs) -> SurveyForm:
             limit = question.max_length or DEFAULT_MAX_LENGTH
             attrs[name] = TextAreaField(label, validators=[Optional(), CommentLength(limit)])
         fields.append((question, name))
-    form_class = type(f"{bank.code.title()}Form", (SurveyForm,), attrs)
-    form = form_class(formdata=formdata, **kwargs)
-    form.bank = bank
-    form.question_fields = fields
-    return form
+    return type(f"{bank.code.title()}Form", (SurveyForm,), attrs), fields

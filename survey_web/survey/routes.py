@@ -37,6 +37,17 @@ def find_point(token: str) -> SurveyPoint:
     return point
 
 
+def active_point_id(token: str) -> int:
+    """Just the id of the active point behind TOKEN (the hot submit path needs nothing more), or 404."""
+    if not TOKEN.match(token):
+        abort(404)
+    point_id = db.session.scalar(
+        select(SurveyPoint.id).where(SurveyPoint.token == token, SurveyPoint.active.is_(True)))
+    if point_id is None:
+        abort(404)
+    return point_id
+
+
 def place_name(point: SurveyPoint) -> str:
     return f"{point.department.hospital.name} · {point.department.name} · {point.name}"
 
@@ -76,9 +87,10 @@ def submit(token: str):
 
 
 def _submit(token: str):
-    point = find_point(token)
+    point_id = active_point_id(token)
     claims = verify(request.form.get("form_token"))
-    if claims is None or claims.point_id != point.id:
+    if claims is None or claims.point_id != point_id:
+        point = find_point(token)
         guard.count_refusal(point.id, "tampered")
         bank = banks.current(point.bank_code)
         fresh = new_claims(point.id, banks.ensure_version(bank), bank.code, place_name(point))
@@ -86,44 +98,50 @@ def _submit(token: str):
         return render_form(form, fresh, token, status=400, notice=_(
             "This page had expired or was altered. Your answers are still here: please check them and submit again."))
 
-    if existing_ids(claims.key):
-        return redirect(url_for("survey.thanks", token=token))  # a resent form: stored already
     form = build_form(banks.for_version(claims.version_id), i18n.current(), formdata=request.form)
     valid = form.validate()
     if form.csrf_token.errors:
-        guard.count_refusal(point.id, "tampered")
+        guard.count_refusal(point_id, "tampered")
         return render_form(form, claims, token, status=400, notice=_(
             "This page had expired. Your answers are still here: please submit again."))
     if form.website.data:
-        guard.count_refusal(point.id, "honeypot")
+        guard.count_refusal(point_id, "honeypot")
         return redirect(url_for("survey.thanks", token=token))
     if guard.over_rate_limit(token):
-        guard.count_refusal(point.id, "rate_limited")
+        guard.count_refusal(point_id, "rate_limited")
         return render_form(form, claims, token, status=429, notice=_(
             "Many people are answering right now. Please wait a minute and submit again; your answers are kept."))
     if not valid:
         return render_form(form, claims, token, status=422, notice=_("Please check the questions marked below."))
     if not form.answered_anything():
-        guard.count_refusal(point.id, "empty")
+        guard.count_refusal(point_id, "empty")
         return render_form(form, claims, token, status=422, notice=_(
             "The survey is still empty. Please answer at least one question before submitting."))
     if time.time() - claims.started < current_app.config["MIN_FILL_SECONDS"]:
-        guard.count_refusal(point.id, "too_fast")
+        guard.count_refusal(point_id, "too_fast")
         return render_form(form, claims.restarted(), token, status=422, notice=_(
             "That was very quick. Please check your answers, then submit again."))
 
     device = guard.device_hash(guard.device_id())
-    if guard.registered_kiosk() is None and guard.recently_answered(device, point.id):
-        guard.count_refusal(point.id, "duplicate")
-        hours = current_app.config["DUPLICATE_WINDOW_HOURS"]
-        return make_response(render_template("survey/message.html", title=_("You have already answered"), message=_(
-            "Thank you: this phone already answered the survey for this place in the last %(hours)d hours.",
-            hours=hours)), 409)
+    # Cheapest check first: only a device that answered here recently needs the other two queries.
+    if guard.recently_answered(device, point_id):
+        if existing_ids(claims.key):
+            return redirect(url_for("survey.thanks", token=token))  # a resent form: stored already
+        if guard.registered_kiosk() is None:
+            return _already_answered(point_id)
 
     _response_id, comment_id = store_response(form, claims, language=i18n.current(), device_hash=device)
     if comment_id is not None:
         jobs.enqueue_classify(comment_id)
     return redirect(url_for("survey.thanks", token=token))
+
+
+def _already_answered(point_id: int):
+    guard.count_refusal(point_id, "duplicate")
+    hours = current_app.config["DUPLICATE_WINDOW_HOURS"]
+    return make_response(render_template("survey/message.html", title=_("You have already answered"), message=_(
+        "Thank you: this phone already answered the survey for this place in the last %(hours)d hours.",
+        hours=hours)), 409)
 
 
 def _database_unavailable(token: str):
