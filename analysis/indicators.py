@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import TypeVar
 
 Z95 = 1.959963984540054
@@ -58,7 +58,8 @@ class Counts:
     na: int = 0
 
     def __add__(self, other: Counts) -> Counts:
-        return Counts(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
+        return Counts(self.answers + other.answers, self.top + other.top, self.score_sum + other.score_sum,
+                      self.na + other.na)
 
     @property
     def satisfaction(self) -> float | None:

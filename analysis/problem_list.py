@@ -25,9 +25,12 @@ Poisson rates); a rise is flagged only if that one-sided p-value is below 5 %.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+
+from analysis.ledger import LIVE  # noqa: F401 - re-exported: the dashboard counts live items with it
 
 Z95 = 1.959963984540054
 MIN_COUNT = 3          # fewer negative mentions than this is an anecdote, not a list item
@@ -38,6 +41,7 @@ MAX_QUESTION_ITEMS = 5
 QUOTES_PER_ITEM = 3
 # Themes whose problems are handled faster than the usual month (patient safety, integrity, privacy).
 PRIORITY_THEMES = frozenset({"safety", "ethics", "privacy"})
+_DIGITS = re.compile(r"[\d*０-９\s]+")
 
 
 # --- months ---------------------------------------------------------------------------------------
@@ -54,6 +58,7 @@ def parse_month(text: str) -> date:
 
 
 def month_str(day: date) -> str:
+    """date(2025, 10, 1) -> '2025-10'."""
     return f"{day.year:04d}-{day.month:02d}"
 
 
@@ -186,7 +191,8 @@ def pick_quotes(quotes: Iterable[Quote], limit: int = QUOTES_PER_ITEM) -> tuple[
 
     chosen, seen = [], set()
     for quote in sorted(quotes, key=order):
-        text = quote.text.strip()
+        # Near-duplicates (the same complaint with another masked number) count as one.
+        text = _DIGITS.sub("", quote.text).strip()
         if text and text not in seen:
             seen.add(text)
             chosen.append(quote)
@@ -301,67 +307,3 @@ def plan_month(drafts: Sequence[Draft], open_items: Iterable[OpenItem]) -> Plan:
         carried.append((item, match))
     new = [d for d in drafts if d.key not in used]
     return Plan(new=rank(new), carried=carried)
-
-
-# --- ledger states --------------------------------------------------------------------------------
-
-STATES = ("draft", "open", "in_progress", "closed", "rejected", "merged", "carried")
-LIVE = ("open", "in_progress")
-# (from, action) -> to. 立账 = open, 督办 = in_progress, 销号 = closed; merged and carried are set by
-# the merge and carry-over operations, never by a direct action.
-TRANSITIONS = {
-    ("draft", "accept"): "open",
-    ("draft", "reject"): "rejected",
-    ("rejected", "restore"): "draft",
-    ("open", "start"): "in_progress",
-    ("in_progress", "close"): "closed",
-    ("closed", "reopen"): "in_progress",
-}
-FOUR_CLEAR = ("problem", "measure", "owner_office", "deadline")
-CLOSURE = ("measure_taken", "closure_evidence")
-REASON_NEEDED = ("reject", "reopen")
-
-
-class TransitionError(ValueError):
-    """A ledger action that is not allowed: `missing` names the fields still empty."""
-
-    def __init__(self, status: str, action: str, missing: Sequence[str] = ()):
-        self.status, self.action, self.missing = status, action, tuple(missing)
-        super().__init__(f"{action} from {status}" + (f": missing {', '.join(missing)}" if missing else ""))
-
-
-def _blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def next_status(status: str, action: str, fields: Mapping[str, object]) -> str:
-    """The status after ACTION, or TransitionError.
-
-    Accepting (立账) needs the four 明确 (problem, measure, owner office, deadline); closing (销号)
-    needs the measure taken and its evidence; rejecting and reopening need a reason.
-    """
-    target = TRANSITIONS.get((status, action))
-    if target is None:
-        raise TransitionError(status, action)
-    needed = {"accept": FOUR_CLEAR, "close": CLOSURE}.get(action, ())
-    if action in REASON_NEEDED:
-        needed = ("reason",)
-    missing = [name for name in needed if _blank(fields.get(name))]
-    if missing:
-        raise TransitionError(status, action, missing)
-    return target
-
-
-def actions_from(status: str) -> list[str]:
-    """The actions allowed from STATUS, in the order a page offers them."""
-    return [action for (source, action) in TRANSITIONS if source == status]
-
-
-def is_overdue(status: str, deadline: date | None, today: date) -> bool:
-    """An item on the ledger whose deadline has passed."""
-    return status in LIVE and deadline is not None and deadline < today
-
-
-def is_due_soon(status: str, deadline: date | None, today: date, days: int = 7) -> bool:
-    """An item on the ledger due within DAYS days (and not yet overdue)."""
-    return status in LIVE and deadline is not None and today <= deadline <= today + timedelta(days=days)

@@ -42,7 +42,7 @@ def register_logging(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from . import banks, i18n, jobs
+    from . import banks, elderly, i18n, jobs
     from .auth.nav import staff_nav
     from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
@@ -56,6 +56,7 @@ def register_extensions(app: Flask) -> None:
     banks.init_app(app)
     jobs.init_app(app)
     i18n.init_app(app)
+    elderly.init_app(app)
 
 
 def _migrations_dir():
@@ -65,15 +66,23 @@ def _migrations_dir():
 
 
 def register_blueprints(app: Flask) -> None:
+    from .admin import bp as admin_bp
     from .auth import bp as auth_bp
+    from .commission import bp as commission_bp
+    from .dashboard import bp as dashboard_bp
     from .health import bp as health_bp
     from .kiosk import bp as kiosk_bp
+    from .office import bp as office_bp
     from .survey import bp as survey_bp
 
     app.register_blueprint(survey_bp)
     app.register_blueprint(kiosk_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(auth_bp, url_prefix="/staff")
+    app.register_blueprint(office_bp)
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(dashboard_bp)
+    app.register_blueprint(commission_bp)
 
 
 def register_errors(app: Flask) -> None:

@@ -15,6 +15,7 @@ from . import banks
 from .extensions import db
 from .jobs.worker import worker_command
 from .models import ROLES, Department, Hospital, KioskDevice, SurveyPoint, User
+from .office.cli import init_app as office_cli
 
 
 def external_url(endpoint: str, **values) -> str:
@@ -44,6 +45,10 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(jobs_group)
     app.cli.add_command(users)
     app.cli.add_command(worker_command)
+    from .dashboard.cli import indicators_command
+
+    app.cli.add_command(indicators_command)
+    office_cli(app)
 
 
 @click.command()

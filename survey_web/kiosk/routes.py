@@ -1,21 +1,45 @@
-"""Enrolling a tablet as a registered kiosk with a one-time link made by `flask kiosk enrol`."""
+"""The tablet's pages: enrolment, the volunteer's start screen, the interview page and its helpers."""
 
 from __future__ import annotations
 
 import secrets
+import time
+import uuid
+from datetime import UTC, datetime
 
-from flask import abort, current_app, make_response, render_template
+from flask import (
+    abort,
+    current_app,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    session,
+    url_for,
+)
+from flask_babel import get_timezone
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from sqlalchemy import func, select, update
 
-from .. import guard
+from .. import banks, guard, i18n
 from ..extensions import db
-from ..models import KioskDevice
-from . import bp
+from ..models import KioskDevice, Response
+from ..survey.forms import build_form
+from ..survey.routes import place_name
+from . import bp, rounds
+from .access import volunteer_required
+from .forms import RoundForm
+
+ROUND = "kiosk_point"  # session key: the point chosen for this round
 
 
 @bp.get("/enrol/<token>")
 def enrol(token: str):
+    """Register this browser as a kiosk with a one-time link from `flask kiosk enrol`."""
     kiosk = db.session.scalar(select(KioskDevice).where(
         KioskDevice.enrol_token == token, KioskDevice.revoked_at.is_(None)))
     if kiosk is None or len(token) < 16:
@@ -34,4 +58,91 @@ def enrol(token: str):
         message=_("This tablet is now registered as kiosk “%(name)s”.", name=kiosk.name)))
     response.set_cookie(guard.KIOSK_COOKIE, secret, max_age=5 * 365 * 86400, httponly=True, samesite="Lax",
                         secure=current_app.config["SESSION_COOKIE_SECURE"])
+    return response
+
+
+def no_store(response):
+    """Kiosk pages hold a volunteer's round: never in a shared or back-button cache."""
+    response = make_response(response)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def stored_today(kiosk: KioskDevice | None) -> int:
+    """Interviews the server holds from this tablet since local midnight."""
+    if kiosk is None:
+        return 0
+    midnight = datetime.now(get_timezone()).replace(hour=0, minute=0, second=0, microsecond=0)
+    return db.session.scalar(select(func.count(Response.id)).where(
+        Response.kiosk_id == kiosk.id, Response.submitted_at >= midnight.astimezone(UTC))) or 0
+
+
+@bp.get("/")
+@volunteer_required
+def start():
+    """The volunteer's home on the tablet: the outbox, the current ward and the start button."""
+    kiosk = guard.registered_kiosk()
+    point = rounds.point_for(current_user, session.get(ROUND))
+    return no_store(render_template(
+        "kiosk/start.html", kiosk=kiosk, point=point, place=place_name(point) if point else None,
+        wards=rounds.wards(current_user), form=RoundForm(), stored_today=stored_today(kiosk),
+        done=request.args.get("done")))
+
+
+@bp.post("/round")
+@volunteer_required
+def choose():
+    """Set the point (ward, bed area) for this round of interviews."""
+    form = RoundForm()
+    point = rounds.point_for(current_user, form.point.data) if form.validate_on_submit() else None
+    if point is None:
+        abort(400)
+    session[ROUND] = point.id
+    return redirect(url_for("kiosk.start"), 303)
+
+
+def render_interview(form, claims: rounds.RoundClaims, *, key: str | None = None, started: float | None = None,
+                     notice: str | None = None, status: int = 200):
+    """The interview page. KEY and STARTED are only used without JavaScript: kiosk.js draws its own."""
+    html = render_template(
+        "kiosk/interview.html", form=form, bank=form.bank, place=claims.place,
+        round_token=rounds.sign(claims), key=key or uuid.uuid4().hex,
+        started=f"{started or time.time():.3f}", notice=notice,
+        idle=current_app.config["KIOSK_IDLE_SECONDS"], warn=current_app.config["KIOSK_IDLE_WARNING_SECONDS"])
+    return no_store(make_response(html, status))
+
+
+@bp.get("/interview")
+@volunteer_required
+def interview():
+    """A blank interview for the round's point, signed for this volunteer and tablet."""
+    kiosk = guard.registered_kiosk()
+    point = rounds.point_for(current_user, session.get(ROUND))
+    if kiosk is None or point is None:
+        return redirect(url_for("kiosk.start"))
+    bank = banks.current(point.bank_code)
+    language = i18n.current()
+    claims = rounds.new_claims(point, banks.ensure_version(bank), place_name(point), current_user, kiosk.id,
+                               language)
+    return render_interview(build_form(bank, language, meta={"csrf": False}), claims)
+
+
+@bp.get("/status")
+def status():
+    """What the tablet's outbox needs before sending: is someone signed in, a fresh CSRF token, and
+    how many interviews the server already holds from this tablet today. Never cached."""
+    signed_in = current_user.is_authenticated and current_user.role in ("volunteer", "admin")
+    kiosk = guard.registered_kiosk()
+    body = {"signed_in": signed_in, "kiosk": kiosk.name if kiosk else None}
+    if signed_in:
+        body.update(csrf=generate_csrf(), user=current_user.display_name, stored_today=stored_today(kiosk))
+    return no_store(jsonify(body))
+
+
+@bp.get("/sw.js")
+def service_worker():
+    """The service worker, served from /kiosk/ so that its scope is the kiosk pages and nothing else."""
+    response = send_from_directory(current_app.static_folder, "sw.js", mimetype="text/javascript", max_age=0)
+    response.headers["Cache-Control"] = "no-cache"
+    response.headers["Service-Worker-Allowed"] = url_for("kiosk.start")
     return response

@@ -51,11 +51,16 @@ class Response(db.Model):
     device_hash: Mapped[str | None] = mapped_column(String(64))
     contact_consent: Mapped[bool] = mapped_column(Boolean, default=False)
     contact_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # Who interviewed and on which registered tablet (mode volunteer_assisted); NULL for self-completed.
+    volunteer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    kiosk_id: Mapped[int | None] = mapped_column(ForeignKey("kiosk_devices.id"))
 
     answers: Mapped[list[Answer]] = relationship(back_populates="response", cascade="all, delete-orphan")
     comment: Mapped[Comment | None] = relationship(back_populates="response", cascade="all, delete-orphan")
     point = relationship("SurveyPoint")
     bank_version = relationship("BankVersion")
+    volunteer = relationship("User")
+    kiosk = relationship("KioskDevice")
 
 class Answer(db.Model):
     """One answered question. `score` 1-5 for scales; `option` for choices and 'na' (不适用)."""

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from flask import current_app
 from itsdangerous import BadData, URLSafeTimedSerializer
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from ..crypto import encrypt_contact
@@ -60,13 +60,16 @@ def verify(raw: str | None) -> FormClaims | None:
 
 
 def store_response(form: SurveyForm, claims: FormClaims, *, language: str, device_hash: str | None,
-                   mode: str = "self") -> tuple[int, int | None]:
+                   mode: str = "self", volunteer_id: int | None = None, kiosk_id: int | None = None,
+                   submitted_at: datetime | None = None) -> tuple[int, int | None]:
     """Store the form's answers in one transaction; returns (response id, comment id or None).
 
     A resent form (same submission key) stores nothing new and returns the first response's ids.
+    Kiosk interviews pass the volunteer, the tablet and, for one sent later from the tablet's outbox,
+    the time it was finished.
     """
     phone = normalise_phone(form.contact.data) if form.contact_consent.data else ""
-    response = Response(
+    values = dict(
         point_id=claims.point_id,
         bank_version_id=claims.version_id,
         role=form.role.data,
@@ -77,22 +80,31 @@ def store_response(form: SurveyForm, claims: FormClaims, *, language: str, devic
         device_hash=device_hash,
         contact_consent=bool(phone),
         contact_encrypted=encrypt_contact(phone) if phone else None,
+        volunteer_id=volunteer_id,
+        kiosk_id=kiosk_id,
     )
-    response.answers = [Answer(question_code=code, score=score, option=option)
-                        for code, score, option in form.answers()]
-    text = form.comment_text()
-    if text:
-        response.comment = Comment(text=text)
-    db.session.add(response)
+    if submitted_at is not None:
+        values["submitted_at"] = submitted_at
+    # Core statements, not the ORM unit of work: this is the hottest write path (three round trips).
     try:
-        db.session.commit()
+        response_id = db.session.execute(insert(Response).values(**values).returning(Response.id)).scalar_one()
     except IntegrityError:
         db.session.rollback()
         existing = existing_ids(claims.key)
         if existing is None:
             raise
         return existing
-    return response.id, response.comment.id if response.comment else None
+    answers = [{"response_id": response_id, "question_code": code, "score": score, "option": option}
+               for code, score, option in form.answers()]
+    if answers:
+        db.session.execute(insert(Answer), answers)
+    text = form.comment_text()
+    comment_id = None
+    if text:
+        comment_id = db.session.execute(
+            insert(Comment).values(response_id=response_id, text=text).returning(Comment.id)).scalar_one()
+    db.session.commit()
+    return response_id, comment_id
 
 
 def existing_ids(submission_key: str) -> tuple[int, int | None] | None:

@@ -1,0 +1,71 @@
+"""The ledger of the problem list (整改台账): which step may follow which, and when an item is overdue.
+
+立账 (open) -> 督办 (in_progress) -> 销号 (closed), or reopened back to 督办. Plain Python: the web layer
+asks `next_status` before it changes a row, so the rules live in one place and are tested in milliseconds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date, timedelta
+
+STATES = ("draft", "open", "in_progress", "closed", "rejected", "merged", "carried")
+LIVE = ("open", "in_progress")
+# (from, action) -> to. 立账 = open, 督办 = in_progress, 销号 = closed; merged and carried are set by
+# the merge and carry-over operations, never by a direct action.
+TRANSITIONS = {
+    ("draft", "accept"): "open",
+    ("draft", "reject"): "rejected",
+    ("rejected", "restore"): "draft",
+    ("open", "start"): "in_progress",
+    ("in_progress", "close"): "closed",
+    ("closed", "reopen"): "in_progress",
+}
+FOUR_CLEAR = ("problem", "measure", "owner_office", "deadline")
+CLOSURE = ("measure_taken", "closure_evidence")
+REASON_NEEDED = ("reject", "reopen")
+
+
+class TransitionError(ValueError):
+    """A ledger action that is not allowed: `missing` names the fields still empty."""
+
+    def __init__(self, status: str, action: str, missing: Sequence[str] = ()):
+        self.status, self.action, self.missing = status, action, tuple(missing)
+        super().__init__(f"{action} from {status}" + (f": missing {', '.join(missing)}" if missing else ""))
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def next_status(status: str, action: str, fields: Mapping[str, object]) -> str:
+    """The status after ACTION, or TransitionError.
+
+    Accepting (立账) needs the four 明确 (problem, measure, owner office, deadline); closing (销号)
+    needs the measure taken and its evidence; rejecting and reopening need a reason.
+    """
+    target = TRANSITIONS.get((status, action))
+    if target is None:
+        raise TransitionError(status, action)
+    needed = {"accept": FOUR_CLEAR, "close": CLOSURE}.get(action, ())
+    if action in REASON_NEEDED:
+        needed = ("reason",)
+    missing = [name for name in needed if _blank(fields.get(name))]
+    if missing:
+        raise TransitionError(status, action, missing)
+    return target
+
+
+def actions_from(status: str) -> list[str]:
+    """The actions allowed from STATUS, in the order a page offers them."""
+    return [action for (source, action) in TRANSITIONS if source == status]
+
+
+def is_overdue(status: str, deadline: date | None, today: date) -> bool:
+    """An item on the ledger whose deadline has passed."""
+    return status in LIVE and deadline is not None and deadline < today
+
+
+def is_due_soon(status: str, deadline: date | None, today: date, days: int = 7) -> bool:
+    """An item on the ledger due within DAYS days (and not yet overdue)."""
+    return status in LIVE and deadline is not None and today <= deadline <= today + timedelta(days=days)

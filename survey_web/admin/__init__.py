@@ -1,0 +1,10 @@
+"""Administration: staff accounts and the read-only audit log."""
+
+from flask import Blueprint
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+from ..office import errors  # noqa: E402
+from . import routes  # noqa: E402,F401
+
+errors.register(bp)

@@ -1,0 +1,11 @@
+"""Office dashboards: a month at a glance, the responses behind any figure, the half-year summary."""
+
+from flask import Blueprint
+
+from ..models import indicators as _indicator_models  # noqa: F401 - the cache tables join the metadata
+from .format import template_helpers
+
+bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
+bp.context_processor(template_helpers)
+
+from . import drill, reports, routes  # noqa: E402,F401

@@ -1,0 +1,100 @@
+"""Forms of the office pages; every POST form carries the CSRF token (Flask-WTF)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+
+MONTH = Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", message=_l("Use a month like 2025-10."))
+
+
+class CommentFilterForm(FlaskForm):
+    """The comment list's filters, read from the query string (no CSRF: it changes nothing)."""
+
+    class Meta:
+        csrf = False
+
+    month = StringField(_l("Month"), validators=[Optional(), MONTH], render_kw={"placeholder": "2025-10"})
+    department = SelectField(_l("Department"), coerce=str, validators=[Optional()])
+    point = SelectField(_l("Survey point"), coerce=str, validators=[Optional()])
+    theme = SelectField(_l("Theme"), coerce=str, validators=[Optional()])
+    polarity = SelectField(_l("Polarity"), coerce=str, validators=[Optional()])
+    urgent = SelectField(_l("Urgent"), coerce=str, validators=[Optional()])
+    mode = SelectField(_l("Mode"), coerce=str, validators=[Optional()])
+    reviewed = SelectField(_l("Review"), coerce=str, validators=[Optional()])
+    q = StringField(_l("Keyword"), validators=[Optional(), Length(max=100)], render_kw={"type": "search"})
+
+
+class NoteForm(FlaskForm):
+    """A free-text note: a correction's reason, a progress report."""
+
+    text = TextAreaField(_l("Note"), validators=[DataRequired(), Length(max=2000)])
+
+
+class CorrectionForm(FlaskForm):
+    """Staff labels; the theme selects are read from the request by `comment_views` (one per theme)."""
+
+    note = TextAreaField(_l("Reason (optional)"), validators=[Optional(), Length(max=500)])
+
+
+class EmptyForm(FlaskForm):
+    """A button that only needs the CSRF token."""
+
+
+class FollowupForm(FlaskForm):
+    """A follow-up with the patient and, optionally, the outcome so far."""
+    followup_note = TextAreaField(_l("Follow-up with the patient (回访)"),
+                                  validators=[DataRequired(), Length(max=2000)])
+    outcome = TextAreaField(_l("Outcome"), validators=[Optional(), Length(max=2000)])
+
+
+class CloseAlertForm(FlaskForm):
+    """The outcome that closes an urgent comment."""
+    outcome = TextAreaField(_l("Outcome"), validators=[DataRequired(), Length(max=2000)])
+
+
+class GenerateForm(FlaskForm):
+    """Generate a month's lists now (the hospital only for administrators)."""
+    month = StringField(_l("Month"), validators=[DataRequired(), MONTH])
+    hospital = SelectField(_l("Hospital"), coerce=int, validators=[Optional()])
+    refresh = SelectField(_l("If the list exists"), coerce=str,
+                          choices=[("", _l("Keep it")), ("1", _l("Refresh the drafts"))], validators=[Optional()])
+
+
+class ItemForm(FlaskForm):
+    """The four 明确 of an item."""
+
+    problem = TextAreaField(_l("Problem (整改事项)"), validators=[DataRequired(), Length(max=4000)])
+    measure = TextAreaField(_l("Measure (整改措施)"), validators=[Optional(), Length(max=4000)])
+    owner_office = StringField(_l("Responsible office (责任部门)"), validators=[Optional(), Length(max=100)])
+    owner_person = StringField(_l("Responsible person (责任人)"), validators=[Optional(), Length(max=100)])
+    deadline = DateField(_l("Deadline (整改时限)"), validators=[Optional()])
+
+
+class ManualItemForm(ItemForm):
+    """An item the office raises itself."""
+    theme = SelectField(_l("Theme"), coerce=str, validators=[Optional()])
+    department = SelectField(_l("Department"), coerce=str, validators=[Optional()])
+    count = IntegerField(_l("Times reported"), default=0, validators=[Optional(), NumberRange(min=0, max=100000)])
+
+
+class ActionForm(FlaskForm):
+    """A ledger step: accept, reject, restore, start, close or reopen."""
+
+    action = HiddenField(validators=[InputRequired()])
+    reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=2000)])
+    measure_taken = TextAreaField(_l("Measure taken"), validators=[Optional(), Length(max=4000)])
+    closure_evidence = TextAreaField(_l("Evidence"), validators=[Optional(), Length(max=4000)])
+
+
+class SplitForm(FlaskForm):
+    """The part split off a draft: its problem and how many mentions move to it."""
+    problem = TextAreaField(_l("Problem of the new item"), validators=[DataRequired(), Length(max=4000)])
+    count = IntegerField(_l("Mentions moved to it"), default=0, validators=[InputRequired(), NumberRange(min=0)])
+
+
+class SummaryForm(FlaskForm):
+    """The month's 结果通报."""
+    summary = TextAreaField(_l("Summary (结果通报)"), validators=[DataRequired(), Length(max=10000)])

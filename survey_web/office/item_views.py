@@ -1,0 +1,170 @@
+"""One problem-list item: evidence, the four 明确, ledger steps, split, 督办 notes and its history."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+
+from analysis.ledger import LIVE, TransitionError, actions_from
+
+from ..auth.scope import roles_required
+from ..extensions import db
+from ..models import AuditEvent, Department, User
+from . import bp, ledger
+from .access import OFFICE_ROLES, can_manage, item_or_404, require_manager
+from .followup import figures_after
+from .forms import ActionForm, EmptyForm, ItemForm, NoteForm, SplitForm
+from .generate import department_banks, question_text
+from .listexport import department_name
+from .routes import STATUS_LABELS
+from .timeutil import today
+
+FIELD_LABELS = {"problem": _l("Problem (整改事项)"), "measure": _l("Measure (整改措施)"),
+                "owner_office": _l("Responsible office (责任部门)"), "owner_person": _l("Responsible person (责任人)"),
+                "deadline": _l("Deadline (整改时限)"), "measure_taken": _l("Measure taken"),
+                "closure_evidence": _l("Evidence"), "reason": _l("Reason"), "status": _l("Status"),
+                "count": _l("Times reported"), "text": _l("Note"), "new_problem": _l("Problem of the new item"),
+                "new_count": _l("Mentions moved to it")}
+HISTORY_ACTIONS = {"edit": _l("Edited the four 明确"), "accept": _l("Accept and open"), "reject": _l("Reject"),
+                   "restore": _l("Restore as draft"), "start": _l("Start supervision"), "close": _l("Close the item"),
+                   "reopen": _l("Reopen"), "merge": _l("Merged drafts into this item"), "split": _l("Split"),
+                   "note": _l("Supervision record (督办)"), "create": _l("Raised by the office")}
+
+
+def describe(event: AuditEvent) -> tuple[str, list[tuple[str, str]]]:
+    """An audit event of an item as words: the action, and the fields it set with their new values."""
+    fields = []
+    for name, value in (event.after or {}).items():
+        if name not in FIELD_LABELS or value in (None, "", []):
+            continue
+        shown = str(STATUS_LABELS[value]) if name == "status" and value in STATUS_LABELS else str(value)
+        fields.append((str(FIELD_LABELS[name]), shown))
+    return str(HISTORY_ACTIONS.get(event.action, event.action)), fields
+
+
+def _page(item, status: int = 200, **forms):
+    chain = ledger.history(item)
+    events = db.session.execute(
+        select(AuditEvent, User.display_name).outerjoin(User, User.id == AuditEvent.user_id)
+        .where(AuditEvent.entity == "problem_item", AuditEvent.entity_id.in_([row.id for row in chain]))
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())).all()
+    notes = sorted((note for row in chain for note in row.notes), key=lambda n: (n.at, n.id), reverse=True)
+    names = dict(db.session.execute(select(Department.id, Department.name)
+                                    .where(Department.hospital_id == item.problem_list.hospital_id)).all())
+    forms.setdefault("item_form", ItemForm(obj=item))
+    forms.setdefault("action_form", ActionForm())
+    forms.setdefault("split_form", SplitForm())
+    forms.setdefault("note_form", NoteForm())
+    return render_template(
+        "office/item.html", item=item, plist=item.problem_list, chain=chain, events=events, notes=notes,
+        names=names, actions=actions_from(item.status) if can_manage() else [], form=EmptyForm(), describe=describe,
+        editable=can_manage() and item.status in ledger.EDITABLE, figures=figures_after(item, item.problem_list),
+        department=department_name(item, item.problem_list), question=question_text(item.question_code, prefer=department_banks(item.department_id))
+        if item.question_code else None, **forms), status
+
+
+@bp.get("/items/<int:item_id>")
+@roles_required(*OFFICE_ROLES)
+def item(item_id: int):
+    """One item: evidence, the four 明确, ledger steps, notes and history."""
+    return _page(item_or_404(current_user, item_id))
+
+
+@bp.post("/items/<int:item_id>/edit")
+@roles_required(*OFFICE_ROLES)
+def edit_item(item_id: int):
+    """Save the four 明确 (quality office only)."""
+    found = item_or_404(current_user, item_id)
+    require_manager()
+    form = ItemForm()
+    if not form.validate_on_submit():
+        return _page(found, 400, item_form=form)
+    values = {name: (value.strip() or None) if isinstance(value, str) else value
+              for name, value in form.data.items() if name in ledger.FIELDS}
+    try:
+        changed = ledger.edit(found, values)
+    except TransitionError:
+        abort(409)
+    db.session.commit()
+    flash(_("Saved.") if changed else _("Nothing changed."))
+    return redirect(url_for("office.item", item_id=found.id))
+
+
+@bp.post("/items/<int:item_id>/action")
+@roles_required(*OFFICE_ROLES)
+def act(item_id: int):
+    """Take one ledger step: accept, reject, restore, start, close or reopen."""
+    found = item_or_404(current_user, item_id)
+    require_manager()
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        ledger.act(found, form.action.data, current_user, reason=form.reason.data,
+                   measure_taken=form.measure_taken.data, closure_evidence=form.closure_evidence.data)
+    except TransitionError as error:
+        if not error.missing:
+            abort(409)
+        missing = "、".join(str(FIELD_LABELS.get(name, name)) for name in error.missing)
+        form.reason.errors.append(_("Please fill in: %(fields)s", fields=missing))
+        return _page(found, 400, action_form=form)
+    db.session.commit()
+    flash(_("The item is now: %(status)s", status=_status_label(found.status)))
+    return redirect(url_for("office.item", item_id=found.id))
+
+
+def _status_label(status: str) -> str:
+    return str(STATUS_LABELS[status])
+
+
+@bp.post("/items/<int:item_id>/split")
+@roles_required(*OFFICE_ROLES)
+def split_item(item_id: int):
+    """Split part of a draft off into a new draft."""
+    found = item_or_404(current_user, item_id)
+    require_manager()
+    form = SplitForm()
+    if not form.validate_on_submit():
+        return _page(found, 400, split_form=form)
+    try:
+        part = ledger.split(found, form.problem.data, form.count.data)
+    except TransitionError:
+        form.count.errors.append(_("Only a draft can be split, and at most its own mentions can move."))
+        return _page(found, 400, split_form=form)
+    db.session.commit()
+    flash(_("Split: the new draft is below; edit its four 明确."))
+    return redirect(url_for("office.item", item_id=part.id))
+
+
+@bp.post("/items/<int:item_id>/notes")
+@roles_required(*OFFICE_ROLES)
+def add_note(item_id: int):
+    """Progress from the responsible department (department heads may report on their items)."""
+    found = item_or_404(current_user, item_id)
+    form = NoteForm()
+    if found.status not in LIVE:
+        abort(409)
+    if not form.validate_on_submit():
+        return _page(found, 400, note_form=form)
+    ledger.add_note(found, current_user, "progress", form.text.data)
+    db.session.commit()
+    flash(_("Progress recorded."))
+    return redirect(url_for("office.item", item_id=found.id) + "#notes")
+
+
+@bp.post("/items/<int:item_id>/remind")
+@roles_required(*OFFICE_ROLES)
+def remind(item_id: int):
+    """Record a reminder (催办) on an overdue item now."""
+    found = item_or_404(current_user, item_id)
+    require_manager()
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    sent = ledger.remind(found, current_user, today(), every_days=0)
+    db.session.commit()
+    flash(_("Reminder recorded.") if sent else _("Only overdue items on the ledger get reminders."))
+    return redirect(url_for("office.item", item_id=found.id) + "#notes")
+

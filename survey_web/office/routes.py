@@ -1,0 +1,88 @@
+"""The office overview, and the labels and helpers every office template uses."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import current_app, render_template
+from flask_babel import format_date, format_datetime
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from analysis.deidentify import deidentify
+from analysis.ledger import LIVE, is_due_soon, is_overdue
+from analysis.taxonomy import THEMES
+
+from ..auth.scope import roles_required
+from ..extensions import db
+from ..i18n import BANK_TAG, current
+from ..models import Comment, Response, UrgentAlert, utcnow
+from ..models.problems import ProblemItem, ProblemList
+from . import bp
+from .access import OFFICE_ROLES, alerts_query, can_manage, comments_query, items_query, lists_query
+from .timeutil import local, month_window, previous_month, this_month, today
+
+STATUS_LABELS = {"draft": _l("Awaiting decision"), "open": _l("Open"), "in_progress": _l("In progress"),
+                 "closed": _l("Closed"), "carried": _l("Carried over"), "rejected": _l("Rejected"),
+                 "merged": _l("Merged")}
+ACTION_LABELS = {"accept": _l("Accept and open"), "reject": _l("Reject"), "restore": _l("Restore as draft"),
+                 "start": _l("Start supervision"), "close": _l("Close the item"), "reopen": _l("Reopen")}
+SOURCE_LABELS = {"theme": _l("Comments"), "question": _l("Survey question"), "manual": _l("Raised by the office")}
+MODE_LABELS = {"self": _l("Self-completed"), "volunteer_assisted": _l("Volunteer-assisted")}
+POLARITY_LABELS = {"pos": _l("Positive"), "neg": _l("Negative")}
+
+
+def theme_label(code: str | None) -> str:
+    """The theme's name in the page's language."""
+    theme = THEMES.get(code or "")
+    return theme.name(BANK_TAG.get(current(), "zh-CN")) if theme else (code or "")
+
+
+def show_dt(value) -> str:
+    """A stored time as hospital-local 'YYYY-MM-DD HH:MM' ('' for None)."""
+    return format_datetime(local(value), "yyyy-MM-dd HH:mm") if value else ""
+
+
+def show_date(value) -> str:
+    """A date as 'YYYY-MM-DD' ('' for None)."""
+    return format_date(value, "yyyy-MM-dd") if value else ""
+
+
+@bp.context_processor
+def office_helpers() -> dict:
+    """Labels and helpers for office templates."""
+    return {"theme_label": theme_label, "show_dt": show_dt, "show_date": show_date, "deidentify": deidentify,
+            "can_manage": can_manage, "STATUS_LABELS": STATUS_LABELS, "ACTION_LABELS": ACTION_LABELS,
+            "SOURCE_LABELS": SOURCE_LABELS, "MODE_LABELS": MODE_LABELS, "POLARITY_LABELS": POLARITY_LABELS,
+            "is_overdue": is_overdue, "is_due_soon": is_due_soon, "today": today()}
+
+
+def ack_cutoff():
+    """Urgent alerts created before this and still unacknowledged are highlighted."""
+    return utcnow() - timedelta(hours=current_app.config["URGENT_ACK_HOURS"])
+
+
+@bp.get("/")
+@roles_required(*OFFICE_ROLES)
+def index():
+    """The overview: this month's comments, urgent comments waiting, items overdue or due soon."""
+    month = this_month()
+    start, end = month_window(month)
+    comments = db.session.scalar(comments_query(current_user, (func.count(Comment.id),))
+                                 .where(Response.submitted_at >= start, Response.submitted_at < end))
+    unacked = alerts_query(current_user).where(UrgentAlert.acknowledged_at.is_(None))
+    new_alerts = db.session.scalar(select(func.count()).select_from(unacked.subquery()))
+    late_alerts = db.session.scalar(select(func.count()).select_from(
+        unacked.where(UrgentAlert.created_at < ack_cutoff()).subquery()))
+    day = today()
+    live = list(db.session.scalars(items_query(current_user).where(ProblemItem.status.in_(LIVE))
+                                   .order_by(ProblemItem.deadline, ProblemItem.id)))
+    overdue = [i for i in live if is_overdue(i.status, i.deadline, day)]
+    due_soon = [i for i in live if is_due_soon(i.status, i.deadline, day)]
+    lists = list(db.session.scalars(lists_query(current_user).order_by(ProblemList.month.desc(), ProblemList.scope_key)
+                                    .limit(8)))
+    last_month_ready = any(pl.month == previous_month() for pl in lists)
+    return render_template("office/index.html", month=month, comments=comments, new_alerts=new_alerts,
+                           late_alerts=late_alerts, live=live, overdue=overdue, due_soon=due_soon, lists=lists,
+                           last_month_ready=last_month_ready, previous=previous_month())
