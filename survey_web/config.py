@@ -99,6 +99,8 @@ class Settings:
     rate_limit_point: str = "40/minute"
     rate_limit_ip: str = "300/minute"
     urgent_webhook_url: str | None = None
+    urgent_ack_hours: int = 4
+    problem_remind_days: int = 7
     instance_path: Path = DEFAULT_INSTANCE
     extra: dict = field(default_factory=dict)
 
@@ -148,6 +150,8 @@ class Settings:
             rate_limit_point=_raw(env, "RATE_LIMIT_POINT") or "40/minute",
             rate_limit_ip=_raw(env, "RATE_LIMIT_IP") or "300/minute",
             urgent_webhook_url=env_url(env, "URGENT_WEBHOOK_URL", ("http", "https")),
+            urgent_ack_hours=env_int(env, "URGENT_ACK_HOURS", 4, minimum=1),
+            problem_remind_days=env_int(env, "PROBLEM_REMIND_DAYS", 7, minimum=1),
             instance_path=instance,
         )
 
@@ -166,6 +170,10 @@ class Settings:
             "RATE_LIMIT_IP": self.rate_limit_ip,
             "PRODUCTION": self.production,
             "URGENT_WEBHOOK_URL": self.urgent_webhook_url,
+            # An urgent comment not acknowledged within this many hours is highlighted in the inbox.
+            "URGENT_ACK_HOURS": self.urgent_ack_hours,
+            # Overdue ledger items get a reminder at most this often.
+            "PROBLEM_REMIND_DAYS": self.problem_remind_days,
             "SESSION_COOKIE_HTTPONLY": True,
             "SESSION_COOKIE_SAMESITE": "Lax",
             "SESSION_COOKIE_SECURE": secure,

@@ -17,6 +17,10 @@ def init_app(app: Flask) -> None:
     def not_found(_error):
         return render_template("errors/not_found.html"), 404
 
+    @app.errorhandler(403)
+    def forbidden(_error):
+        return render_template("errors/forbidden.html"), 403
+
     @app.errorhandler(405)
     def method_not_allowed(_error):
         return render_template("errors/not_found.html"), 405

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 from flask_babel import get_locale
 
 LOCALES = ("zh_CN", "zh_TW", "en")
@@ -31,6 +31,8 @@ def normalise(tag: str | None) -> str | None:
 
 def select_locale() -> str:
     """?lang= wins, then the remembered cookie, then the browser's languages, then zh_CN."""
+    if not has_request_context():
+        return "zh_CN"  # CLI commands and jobs speak the hospital's language
     chosen = normalise(request.args.get("lang")) or normalise(request.cookies.get(COOKIE))
     if chosen:
         return chosen

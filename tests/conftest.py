@@ -56,17 +56,21 @@ def database_url(request, instance_dir) -> str:
 
 
 def _migrate_from_empty(url: str) -> None:
+    """Wipe the database completely (not just known tables), then upgrade, downgrade and upgrade again."""
     from flask_migrate import downgrade, upgrade
 
     from survey_web import create_app
 
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
     with app.app_context():
         from survey_web.extensions import db
 
-        db.drop_all()
-        with db.engine.begin() as conn:
-            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
         upgrade(revision="heads")
         downgrade(revision="base")
         upgrade(revision="heads")

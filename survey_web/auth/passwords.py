@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask_babel import lazy_gettext as _l
 
 _hasher = PasswordHasher()
 # A real hash to verify against when the user does not exist, so timing does not reveal usernames.
@@ -28,9 +29,9 @@ def needs_rehash(stored: str) -> bool:
 
 
 def password_problem(password: str) -> str | None:
-    """Why PASSWORD is too weak, or None."""
+    """Why PASSWORD is too weak (in the request's language), or None."""
     if len(password) < MIN_LENGTH:
-        return f"at least {MIN_LENGTH} characters"
+        return str(_l("at least %(n)d characters", n=MIN_LENGTH))
     if password.isdigit() or password.isalpha():
-        return "mix letters with digits or symbols"
+        return str(_l("mix letters with digits or symbols"))
     return None

@@ -13,7 +13,7 @@ from ..dashboard.panels import closure_by_hospital
 from ..dashboard.periods import SHANGHAI, Month, now_utc
 from ..dashboard.scope import Scope
 from ..dashboard.service import month_report, trend
-from ..dashboard.visuals import _point, drill, unit_chart
+from ..dashboard.visuals import chart_point, drill, unit_chart
 from . import bp
 
 TOP_THEMES = 3
@@ -34,7 +34,7 @@ def index():
     if 1 < len(report.hospitals) <= MAX_LINES:
         months, lines = trend(view, scope, unit=view.org.hospital_of)
         labels = [str(m) for m in months]
-        series = [Series(row.name, [_point(f, drill(m, hospital=row.id)) for m, f in zip(months, lines.get(row.id, []),
+        series = [Series(row.name, [chart_point(f, drill(m, hospital=row.id)) for m, f in zip(months, lines.get(row.id, []),
                                                                                      strict=False)])
                   for row in report.hospitals]
         trend_svg = line_chart("hospital-trend", _("Satisfaction by hospital over 12 months"),

@@ -22,7 +22,7 @@ def theme_name(code: str) -> str:
     return theme.name(BANK_TAG.get(current(), "zh-CN")) if theme else code
 
 
-def _point(figure: Figure, href: str | None = None) -> Point:
+def chart_point(figure: Figure, href: str | None = None) -> Point:
     note = _("fewer than 30 answers") if figure.small_n else ""
     return Point(figure.value, figure.low, figure.high, figure.small_n, href, note)
 
@@ -34,10 +34,10 @@ def drill(month: Month | str, **filters) -> str:
 
 def trend_chart(months: list[Month], lines: dict, mode: str | None) -> Markup:
     labels = [f"{m.month}月" if current() != "en" else str(m) for m in months]
-    series = [Series(_("All modes"), [_point(f, drill(m, mode=mode)) for m, f in zip(months, lines["all"], strict=True)],
+    series = [Series(_("All modes"), [chart_point(f, drill(m, mode=mode)) for m, f in zip(months, lines["all"], strict=True)],
                      band=True)]
     for key in MODE_NAMES:
-        series.append(Series(str(MODE_NAMES[key]), [_point(f, drill(m, mode=key))
+        series.append(Series(str(MODE_NAMES[key]), [chart_point(f, drill(m, mode=key))
                                                      for m, f in zip(months, lines[key], strict=True)]))
     last = lines["all"][-1]
     desc = _("Satisfaction by month over the last %(count)d months, all modes with its 95%% interval as a band, "
@@ -48,7 +48,7 @@ def trend_chart(months: list[Month], lines: dict, mode: str | None) -> Markup:
 
 def unit_chart(chart_id: str, title: str, rows: list[Row], month: Month, reference: Figure, *, key: str,
                mode: str | None) -> Markup:
-    bars = [Bar(row.name, _point(row.indicator.satisfaction, drill(month, mode=mode, **{key: row.id})),
+    bars = [Bar(row.name, chart_point(row.indicator.satisfaction, drill(month, mode=mode, **{key: row.id})),
                 f"n={row.indicator.respondents}") for row in rows]
     desc = _("Share of answers in the top two of five, best to worst, with 95% intervals. Grey hatched bars "
              "rest on fewer than 30 respondents and are not ranked.")

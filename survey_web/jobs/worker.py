@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 import click
 from flask.cli import ScriptInfo
@@ -24,11 +25,20 @@ from .sweeper import sweep_pending
 log = logging.getLogger(__name__)
 
 
+TICK_EVERY = 600  # seconds between checks for due monthly problem lists and ledger reminders
+
+
 def _sweep_forever(app, interval: int, stop: threading.Event) -> None:
+    from ..office.jobs import tick
+
+    last_tick = 0.0
     while not stop.wait(interval):
         try:
             with app.app_context():
                 sweep_pending()
+                if time.monotonic() - last_tick >= TICK_EVERY:
+                    last_tick = time.monotonic()
+                    tick()  # idempotent: a unique constraint lets one worker create each month's list
         except Exception:  # noqa: BLE001 - the sweeper must outlive a database or Redis blip
             log.exception("sweeper round failed; trying again in %ss", interval)
 

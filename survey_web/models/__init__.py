@@ -5,11 +5,16 @@ from .audit import AuditEvent
 from .banks import BankVersion
 from .base import TimestampMixin, utcnow
 from .guard import KioskDevice, RefusalCount
+from .indicators import IndicatorCell, IndicatorPeriod, IndicatorResponses
 from .org import Department, Hospital, SurveyPoint
+from .problems import ProblemItem, ProblemList, ProblemNote
 from .responses import Answer, Comment, CommentTheme, Response
+from .review import CommentReview
 from .users import ROLES, User
 
 __all__ = [
-    "ROLES", "Answer", "AuditEvent", "BankVersion", "UrgentAlert", "User", "Comment", "CommentTheme", "Department", "Hospital", "KioskDevice",
-    "RefusalCount", "Response", "SurveyPoint", "TimestampMixin", "utcnow",
+    "ROLES", "Answer", "AuditEvent", "BankVersion", "Comment", "CommentReview", "CommentTheme", "Department",
+    "Hospital", "IndicatorCell", "IndicatorPeriod", "IndicatorResponses", "KioskDevice", "ProblemItem",
+    "ProblemList", "ProblemNote", "RefusalCount", "Response", "SurveyPoint", "TimestampMixin", "UrgentAlert",
+    "User", "utcnow",
 ]

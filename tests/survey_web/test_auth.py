@@ -111,7 +111,7 @@ def test_users_create_command(app, db):
     runner = app.test_cli_runner()
     weak = runner.invoke(args=["users", "create", "--username", "li", "--role", "dept_head", "--hospital", "H9",
                                "--department", "CARD", "--password", "123"])
-    assert weak.exit_code != 0 and "at least 10" in weak.output
+    assert weak.exit_code != 0 and "至少 10 个字符" in weak.output
     ok = runner.invoke(args=["users", "create", "--username", "li", "--role", "dept_head", "--hospital", "H9",
                              "--department", "CARD", "--password", PASSWORD])
     assert ok.exit_code == 0, ok.output

@@ -32,7 +32,7 @@ def test_admin_creates_a_department_head_with_its_scope(app, world, admin):
     base = {"username": "Zhang", "display_name": "张主任", "role": "dept_head", "hospital": str(world.h1.id),
             "password": PASSWORD}
     weak = _create(admin, **base | {"department": str(world.card.id), "password": "123456"})
-    assert weak.status_code == 400 and "at least 10" in weak.get_data(as_text=True)
+    assert weak.status_code == 400 and "至少 10 个字符" in weak.get_data(as_text=True)
     wrong = _create(admin, **base | {"department": str(world.other.id)})
     assert wrong.status_code == 400 and "所选医院的一个科室" in wrong.get_data(as_text=True)
     assert _create(admin, **base, department=str(world.card.id)).status_code == 302
