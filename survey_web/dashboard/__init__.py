@@ -2,7 +2,6 @@
 
 from flask import Blueprint
 
-from ..models import indicators as _indicator_models  # noqa: F401 - the cache tables join the metadata
 from .format import template_helpers
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")

@@ -20,12 +20,12 @@ from analysis.indicators import Counts
 from ..extensions import db
 from ..models import Answer, Response
 from ..models.indicators import IndicatorCell, IndicatorPeriod, IndicatorResponses
-from .periods import Day, Month, now_utc
+from .periods import Day, Month, MonthToDate, now_utc
 
 RECOMMEND_OPTIONS = ("willing", "unsure", "unwilling")  # the recommend question, most favourable first
 # A period is cached only this long after it ended: a response submitted at 23:59:59 may still be committing.
 GRACE = timedelta(hours=1)
-Period = Month | Day
+Period = Month | Day | MonthToDate
 
 
 @dataclass(frozen=True)
@@ -141,7 +141,8 @@ def cached_cube(period_ids: Iterable[int], point_ids: list[int] | None) -> Cube:
 def plan(months: Sequence[Month], now: datetime) -> tuple[list[Period], list[tuple[datetime, datetime]]]:
     """Which closed periods the cache covers for MONTHS, and which [start, end) ranges must be counted live.
 
-    A closed month is one cached period; a running month is its closed days plus the rest, live.
+    A closed month is one cached period; a running month is its closed days (summed into one
+    month-to-date period) plus the rest, live.
     """
     cached: list[Period] = []
     live: list[tuple[datetime, datetime]] = []
@@ -150,7 +151,8 @@ def plan(months: Sequence[Month], now: datetime) -> tuple[list[Period], list[tup
             cached.append(month)
             continue
         days = [day for day in month.days() if day.closed(now, GRACE)]
-        cached += days
+        if days:
+            cached.append(MonthToDate(month, days[-1]))
         live.append((days[-1].end if days else month.start, month.end))
     return cached, live
 
@@ -219,7 +221,14 @@ def _changed(periods: Sequence[Period], rows: dict[str, IndicatorPeriod], newest
 
 def build(period: Period) -> int:
     """Count PERIOD into the cache (replacing any earlier count) and return its cache id."""
-    newest = db.session.scalar(select(func.max(Response.id))) or 0
+    day_ids = None
+    if isinstance(period, MonthToDate):
+        # Its days first (each committed on its own); the sum is only as fresh as its stalest day.
+        day_ids = list(ensure_cached(period.days, now=period.end + GRACE).values())
+        newest = db.session.scalar(select(func.min(IndicatorPeriod.max_response_id))
+                                   .where(IndicatorPeriod.id.in_(day_ids))) or 0
+    else:
+        newest = db.session.scalar(select(func.max(Response.id))) or 0
     old = db.session.scalar(select(IndicatorPeriod.id).where(IndicatorPeriod.period == str(period)))
     if old is not None:  # SQLite does not cascade unless asked to, so the cells go first
         db.session.execute(delete(IndicatorCell).where(IndicatorCell.period_id == old))
@@ -233,8 +242,12 @@ def build(period: Period) -> int:
         db.session.rollback()
         return db.session.scalar(select(IndicatorPeriod.id).where(IndicatorPeriod.period == str(period)))
     # Counted with a plain SELECT and stored with a bulk INSERT: PostgreSQL runs INSERT ... SELECT on one
-    # core, the SELECT alone on all of them.
-    cube = live_cube(period.start, period.end, None)
+    # core, the SELECT alone on all of them. Month-to-date is summed from its days' cached cells.
+    if day_ids is not None:
+        _forget_older_months_to_date(period, row.id)
+        cube = cached_cube(day_ids, None)
+    else:
+        cube = live_cube(period.start, period.end, None)
     if cube.cells:
         db.session.execute(insert(IndicatorCell), [
             {"period_id": row.id, "point_id": c.point_id, "bank_version_id": c.version_id, "role": c.role,
@@ -247,6 +260,16 @@ def build(period: Period) -> int:
     row.responses = sum(r.responses for r in cube.responses)
     db.session.commit()
     return row.id
+
+
+def _forget_older_months_to_date(period: MonthToDate, keep: int) -> None:
+    """Yesterday's month-to-date is superseded by today's: drop it (and any older one)."""
+    older = list(db.session.scalars(select(IndicatorPeriod.id).where(
+        IndicatorPeriod.period.like(f"{period.month}~%"), IndicatorPeriod.id != keep)))
+    if older:
+        db.session.execute(delete(IndicatorCell).where(IndicatorCell.period_id.in_(older)))
+        db.session.execute(delete(IndicatorResponses).where(IndicatorResponses.period_id.in_(older)))
+        db.session.execute(delete(IndicatorPeriod).where(IndicatorPeriod.id.in_(older)))
 
 
 def clear_cache() -> int:

@@ -99,6 +99,33 @@ class Day:
 
 
 @dataclass(frozen=True, order=True)
+class MonthToDate:
+    """The running month from its first day through day LAST: summed once from the days' cached counts,
+    so a page reads one set of cells instead of one per day."""
+
+    month: Month
+    last: Day
+
+    def __str__(self) -> str:
+        return f"{self.month}~{self.last.day.day:02d}"
+
+    @property
+    def start(self) -> datetime:
+        return self.month.start
+
+    @property
+    def end(self) -> datetime:
+        return self.last.end
+
+    @property
+    def days(self) -> list[Day]:
+        return [d for d in self.month.days() if d <= self.last]
+
+    def closed(self, now: datetime, grace: timedelta = timedelta(0)) -> bool:
+        return self.end + grace <= now
+
+
+@dataclass(frozen=True, order=True)
 class HalfYear:
     """A half-year work summary (阶段性工作总结) period: the six complete months before its due date.
 

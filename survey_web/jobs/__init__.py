@@ -103,10 +103,15 @@ def job_in_flight(job_id: str) -> bool:
     if connection is None:
         return False
     try:
-        status = Job.fetch(job_id, connection=connection, serializer=JSONSerializer).get_status()
+        job = Job.fetch(job_id, connection=connection, serializer=JSONSerializer)
+        status = job.get_status()
+        if status == JobStatus.QUEUED:
+            # A worker that popped the job and died before marking it started leaves it 'queued' but
+            # gone from the list; only presence in the list counts.
+            return connection.lpos(queue(job.origin or QUEUE_CLASSIFY).key, job_id) is not None
     except (NoSuchJobError, RedisError, OSError):
         return False
-    return status in (JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED)
+    return status in (JobStatus.SCHEDULED, JobStatus.DEFERRED)
 
 
 def enqueue_classify(comment_id: int) -> bool:

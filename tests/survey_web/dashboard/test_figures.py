@@ -120,7 +120,11 @@ def test_running_month_from_cached_days_equals_counting_it_live(app, db):
     assert running.live and running.respondents == 12 == live.respondents
     assert running.overall == live.overall
     cached = set(_db.session.scalars(select(IndicatorPeriod.period)))
-    assert "2025-10-19" in cached and "2025-10-20" not in cached and "2025-10" not in cached
+    assert {"2025-10-19", "2025-10~19"} <= cached and not {"2025-10-20", "2025-10"} & cached
+    respond(world.orth_point, beijing(2025, 10, 9, 10), {"overall": 1})  # late, for a day already counted
+    with app.test_request_context("/"):
+        again = month_report(Scope(), OCTOBER, now=now).report
+    assert again.respondents == 13 and again.departments[-1].name == "骨科"
 
 
 def test_negative_mentions_use_effective_themes_per_100_responses(app, db):
