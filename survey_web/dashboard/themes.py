@@ -9,12 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import exists, func, or_, select
 
 from ..extensions import db
 from ..models import Comment, CommentTheme, Response
-from ..models.review import CommentReview
+from ..models.review import effective
 from .cube import fast_queries, id_range
 
 
@@ -25,14 +24,6 @@ class ThemeCell:
     theme: str
     polarity: str
     count: int
-
-
-def effective(row=CommentTheme) -> ColumnElement:
-    """SQL: the theme ROW counts for its comment (staff rows after review, model rows before)."""
-    staff = aliased(CommentTheme)
-    reviewed = or_(exists().where(CommentReview.comment_id == row.comment_id),
-                   exists().where(staff.comment_id == row.comment_id, staff.source == "staff"))
-    return or_(row.source == "staff", and_(row.source == "model", ~reviewed))
 
 
 def theme_cells(start: datetime, end: datetime, point_ids: list[int] | None) -> list[ThemeCell]:

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import ColumnElement, DateTime, ForeignKey, Text, and_, exists, or_, select
+from sqlalchemy.orm import Mapped, aliased, mapped_column, relationship
 
 from ..extensions import db
 from .base import utcnow
+from .responses import CommentTheme
 
 
 class CommentReview(db.Model):
@@ -24,3 +25,20 @@ class CommentReview(db.Model):
     note: Mapped[str | None] = mapped_column(Text)
 
     reviewer = relationship("User")
+
+
+def reviewed(comment_id: ColumnElement) -> ColumnElement:
+    """SQL: the comment with id COMMENT_ID has been reviewed by staff."""
+    # Aliases keep the subqueries from correlating with an outer query over the same tables.
+    staff, review = aliased(CommentTheme), aliased(CommentReview)
+    return or_(exists(select(review.comment_id).where(review.comment_id == comment_id)),
+               exists(select(staff.id).where(staff.comment_id == comment_id, staff.source == "staff")))
+
+
+def effective(theme_row=CommentTheme) -> ColumnElement:
+    """SQL: THEME_ROW is one of its comment's effective themes (staff rows after review, else model rows).
+
+    The one rule behind the office's review pages, the problem list and the dashboard's counts.
+    """
+    return or_(theme_row.source == "staff",
+               and_(theme_row.source == "model", ~reviewed(theme_row.comment_id)))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from sqlalchemy import ColumnElement, and_, delete, exists, or_, select
+from sqlalchemy import ColumnElement, delete, exists, select
 from sqlalchemy.orm import aliased
 
 from analysis.taxonomy import THEMES
@@ -16,20 +16,7 @@ from analysis.taxonomy import THEMES
 from .. import audit
 from ..extensions import db
 from ..models import Comment, CommentTheme, User, utcnow
-from ..models.review import CommentReview
-
-
-def reviewed(comment_id: ColumnElement) -> ColumnElement:
-    """SQL: the comment with id COMMENT_ID has been reviewed by staff."""
-    staff, review = aliased(CommentTheme), aliased(CommentReview)
-    return or_(exists(select(review.comment_id).where(review.comment_id == comment_id)),
-               exists(select(staff.id).where(staff.comment_id == comment_id, staff.source == "staff")))
-
-
-def effective(theme_row=CommentTheme) -> ColumnElement:
-    """SQL: THEME_ROW is one of its comment's effective themes."""
-    return or_(theme_row.source == "staff",
-               and_(theme_row.source == "model", ~reviewed(theme_row.comment_id)))
+from ..models.review import CommentReview, effective, reviewed  # noqa: F401 - re-exported for the views
 
 
 def has_theme(theme: str | None = None, polarity: str | None = None) -> ColumnElement:
