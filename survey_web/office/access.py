@@ -30,29 +30,26 @@ def comments_query(user: User, columns=None) -> Select:
     return scope_points(query, user)
 
 
+def _one_or_404(query: Select):
+    row = db.session.scalar(query)
+    if row is None:
+        abort(404)
+    return row
+
+
 def comment_or_404(user: User, comment_id: int) -> Comment:
     """The comment if USER may see it, else 404."""
-    comment = db.session.scalar(comments_query(user).where(Comment.id == comment_id))
-    if comment is None:
-        abort(404)
-    return comment
+    return _one_or_404(comments_query(user).where(Comment.id == comment_id))
 
 
 def alerts_query(user: User) -> Select:
     """SELECT over urgent alerts joined to their place, limited to what USER may see."""
-    query = select(UrgentAlert).join(Comment, Comment.id == UrgentAlert.comment_id) \
-        .join(Response, Response.id == Comment.response_id) \
-        .join(SurveyPoint, SurveyPoint.id == Response.point_id) \
-        .join(Department, Department.id == SurveyPoint.department_id)
-    return scope_points(query, user)
+    return comments_query(user, (UrgentAlert,)).join(UrgentAlert, UrgentAlert.comment_id == Comment.id)
 
 
 def alert_or_404(user: User, alert_id: int) -> UrgentAlert:
     """The urgent alert if USER may see it, else 404."""
-    alert = db.session.scalar(alerts_query(user).where(UrgentAlert.id == alert_id))
-    if alert is None:
-        abort(404)
-    return alert
+    return _one_or_404(alerts_query(user).where(UrgentAlert.id == alert_id))
 
 
 def lists_query(user: User) -> Select:
