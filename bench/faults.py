@@ -23,22 +23,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+from bench.common import database_url, fresh_database  # noqa: E402
+
 DB = "survey_bench_faults"
-DB_URL = f"postgresql+psycopg://postgres@127.0.0.1:5432/{DB}"
+DB_URL = database_url(DB)
 PRIVATE_REDIS_PORT = 6391
-
-
-def reset_database() -> None:
-    from sqlalchemy import create_engine, text
-
-    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)"))
-        conn.execute(text(f"CREATE DATABASE {DB}"))
-    admin.dispose()
-    subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"], cwd=ROOT, check=True,
-                   capture_output=True, env={**os.environ, "DATABASE_URL": DB_URL})
 
 
 def redis_server(action: str) -> None:
@@ -124,7 +113,7 @@ def report(name: str, sent: int, counts: dict, extra: str = "") -> None:
 def scenario_redis(n: int) -> None:
     from datetime import UTC, datetime
 
-    reset_database()
+    fresh_database(DB)
     redis_server("start")
     harness = Harness(f"redis://127.0.0.1:{PRIVATE_REDIS_PORT}/0")
     redis_server("stop")
@@ -145,7 +134,7 @@ def scenario_redis(n: int) -> None:
 
 
 def scenario_kill(n: int) -> None:
-    reset_database()
+    fresh_database(DB)
     redis_server("start")
     harness = Harness(f"redis://127.0.0.1:{PRIVATE_REDIS_PORT}/0")
     for i in range(n):
@@ -165,7 +154,7 @@ def scenario_kill(n: int) -> None:
 
 
 def scenario_postgres(n: int) -> None:
-    reset_database()
+    fresh_database(DB)
     redis_server("start")
     harness = Harness(f"redis://127.0.0.1:{PRIVATE_REDIS_PORT}/0")
     cluster = sorted(os.listdir("/etc/postgresql"))[0]

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import time
 from datetime import datetime
@@ -24,9 +23,10 @@ from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+from bench.common import database_url, fresh_database  # noqa: E402
+
 DB_NAME = os.environ.get("BENCH_DB", "survey_bench")
-DB_URL = f"postgresql+psycopg://postgres@127.0.0.1:5432/{DB_NAME}"
+DB_URL = database_url(DB_NAME)
 BENCH_PASSWORD = "bench-password-2025"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DEPARTMENTS = [  # (code, name, kind, bank of its points, quality offset)
@@ -46,20 +46,6 @@ def step(label: str, started: list[float]) -> None:
     now = time.perf_counter()
     print(f"  {label:<44} {now - started[0]:6.1f} s", flush=True)
     started[0] = now
-
-
-def recreate_database() -> None:
-    from sqlalchemy import create_engine, text
-
-    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{DB_NAME}"'))
-    admin.dispose()
-    env = {**os.environ, "DATABASE_URL": DB_URL}
-    env.pop("REDIS_URL", None)
-    subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade", "heads"], cwd=ROOT, check=True,
-                   capture_output=True, env=env)
 
 
 def month_bounds(months: int) -> tuple[datetime, datetime]:
@@ -234,7 +220,7 @@ def main() -> None:
     timer = [time.perf_counter()]
     began = timer[0]
     print(f"building {DB_NAME}: {args.responses:,} responses, ~{args.comments:,} comments over {args.months} months")
-    recreate_database()
+    fresh_database(DB_NAME)
     step("database created and migrated", timer)
     os.environ["DATABASE_URL"] = DB_URL
     os.environ.pop("REDIS_URL", None)

@@ -32,9 +32,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+from bench.common import database_url, fresh_database  # noqa: E402
+
 DB = "survey_bench_load"
-DB_URL = f"postgresql+psycopg://postgres@127.0.0.1:5432/{DB}"
+DB_URL = database_url(DB)
 REDIS_URL = "redis://127.0.0.1:6379/13"
 PORT = 8099
 LUA = r"""
@@ -62,12 +63,7 @@ def sh(*args, **kwargs):
 def prepare_database() -> list[str]:
     from sqlalchemy import create_engine, text
 
-    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)"))
-        conn.execute(text(f"CREATE DATABASE {DB}"))
-    admin.dispose()
-    sh(sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade", env=bench_env())
+    fresh_database(DB)
     engine = create_engine(DB_URL)
     with engine.begin() as conn:
         conn.execute(text("CREATE TABLE bench_bare (id serial PRIMARY KEY, payload text, at timestamptz "

@@ -20,24 +20,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-DB_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/survey_bench_pipeline"
+from bench.common import fresh_database  # noqa: E402
+
 REDIS_URL = "redis://127.0.0.1:6379/14"
 COMMENTS = ["医生很专业，但是停车太难了", "护士态度很好，就是晚上病房太吵", "排队缴费等了一个小时",
             "厕所不太干净，希望改进", "挂号很方便，小程序好用", "饭菜太咸了，老人吃不惯"]
 
 
 def prepare() -> None:
-    from sqlalchemy import create_engine, text
-
-    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text("DROP DATABASE IF EXISTS survey_bench_pipeline WITH (FORCE)"))
-        conn.execute(text("CREATE DATABASE survey_bench_pipeline"))
-    admin.dispose()
-    os.environ.update(DATABASE_URL=DB_URL, REDIS_URL=REDIS_URL)
-    subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"], cwd=ROOT, check=True,
-                   capture_output=True)
+    os.environ.update(DATABASE_URL=fresh_database("survey_bench_pipeline"), REDIS_URL=REDIS_URL)
     from redis import Redis
 
     Redis.from_url(REDIS_URL).flushdb()
