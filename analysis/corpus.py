@@ -14,7 +14,7 @@ from analysis.urgent import REASONS
 log = logging.getLogger(__name__)
 
 DEFAULT_CORPUS_DIR = Path(__file__).with_name("corpus")
-FRESH_NAME = "fresh.jsonl"
+DEFAULT_EVAL_DIR = Path(__file__).with_name("eval")
 HELD_OUT_PERCENT = 20
 POLARITIES = ("pos", "neg")
 
@@ -33,6 +33,17 @@ def corpus_dir() -> Path:
     """Corpus directory (env ``ANALYSIS_CORPUS_DIR`` overrides the package default)."""
     env = os.environ.get("ANALYSIS_CORPUS_DIR")
     return Path(env) if env else DEFAULT_CORPUS_DIR
+
+
+def eval_dir() -> Path:
+    """Evaluation sets written by other people (env ``ANALYSIS_EVAL_DIR`` overrides the default)."""
+    env = os.environ.get("ANALYSIS_EVAL_DIR")
+    return Path(env) if env else DEFAULT_EVAL_DIR
+
+
+def eval_files() -> list[Path]:
+    """The evaluation sets: never trained or tuned on."""
+    return sorted(eval_dir().glob("*.jsonl"))
 
 
 def is_held_out(text: str) -> bool:
@@ -78,9 +89,8 @@ def read_jsonl(path: Path) -> list[Example]:
 
 
 def training_files(directory: Path | None = None) -> list[Path]:
-    """All corpus files usable for training/tuning (never ``fresh.jsonl``)."""
-    directory = directory or corpus_dir()
-    return sorted(p for p in directory.glob("*.jsonl") if p.name != FRESH_NAME)
+    """All corpus files usable for training/tuning (the evaluation sets live elsewhere)."""
+    return sorted((directory or corpus_dir()).glob("*.jsonl"))
 
 
 def load_corpus(labels: Path | None = None, directory: Path | None = None) -> list[Example]:
@@ -92,11 +102,9 @@ def load_corpus(labels: Path | None = None, directory: Path | None = None) -> li
     if labels is not None:
         for ex in read_jsonl(labels):
             by_text[ex.text.strip()] = ex
-    fresh = (directory or corpus_dir()) / FRESH_NAME
-    if fresh.exists():  # leakage guard: never train on a text that is also in fresh.jsonl
-        fresh_texts = {ex.text.strip() for ex in read_jsonl(fresh)}
-        by_text = {t: ex for t, ex in by_text.items() if t not in fresh_texts}
-    return list(by_text.values())
+    # Leakage guard: never train on a text that is also in an evaluation set.
+    unseen = {ex.text.strip() for path in eval_files() for ex in read_jsonl(path)}
+    return [ex for text, ex in by_text.items() if text not in unseen]
 
 
 def split(examples: list[Example]) -> tuple[list[Example], list[Example]]:
