@@ -70,7 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=_cmd_train)
     p = sub.add_parser("evaluate", help="metrics on the held-out split or a labelled file")
-    p.add_argument("--file", type=Path, help="labelled JSONL file, e.g. analysis/corpus/fresh.jsonl")
+    p.add_argument("--file", type=Path, help="labelled JSONL file, e.g. analysis/eval/fresh2.jsonl")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=_cmd_evaluate)
     return parser

@@ -41,7 +41,7 @@ print(n)
 
 
 def make_texts(n: int, seed: int = 7) -> list[str]:
-    """Sample and recombine training-corpus texts (never fresh.jsonl)."""
+    """Sample and recombine training-corpus texts (never an evaluation set)."""
     from analysis.corpus import read_jsonl, training_files
 
     pool = [ex.text for path in training_files() for ex in read_jsonl(path)]
