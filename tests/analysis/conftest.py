@@ -45,7 +45,7 @@ def small_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     lines: list[str] = []
     for src in training_files():
         with open(src, encoding="utf-8") as fh:
-            lines.extend(itertools.islice(fh, 350))
+            lines.extend(itertools.islice(fh, 200))
     (path / "small.jsonl").write_text("".join(lines), encoding="utf-8")
     return path
 
