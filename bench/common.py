@@ -1,10 +1,14 @@
-"""What every bench shares: a fresh, migrated PostgreSQL database of its own."""
+"""What every bench shares: a fresh, migrated PostgreSQL database of its own, opened forms, /proc readings."""
 
 from __future__ import annotations
 
+import http.cookiejar
 import os
+import re
 import subprocess
 import sys
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,3 +35,42 @@ def fresh_database(name: str) -> str:
     subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"], cwd=ROOT, check=True,
                    capture_output=True, env=env)
     return url
+
+
+FORM_TOKENS = re.compile(r'name="(csrf_token|form_token)" type="hidden" value="([^"]*)"')
+
+
+def open_form(base_url: str, token: str, answers: dict) -> tuple[str, str, str]:
+    """GET survey TOKEN as a new phone; returns (path, Cookie header, urlencoded body) for one valid POST."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    path = f"/s/{token}"
+    html = opener.open(f"{base_url}{path}", timeout=10).read().decode()
+    body = urllib.parse.urlencode({**dict(FORM_TOKENS.findall(html)), **answers})
+    return path, "; ".join(f"{c.name}={c.value}" for c in jar), body
+
+
+def rss_kib(pid: int) -> int | None:
+    """Resident set size of PID in KiB (VmRSS in /proc/PID/status); None once the process is gone."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    found = re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE)
+    return int(found.group(1)) if found else None
+
+
+def child_pids(pid: int) -> list[int]:
+    """Direct children of PID, read from /proc/*/stat (no psutil needed)."""
+    children = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue  # exited while we looked
+        # The command name may hold spaces and parentheses; the fields after its last ')' are fixed.
+        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+            children.append(int(entry.name))
+    return sorted(children)

@@ -66,6 +66,7 @@ def _migrations_dir():
 
 
 def register_blueprints(app: Flask) -> None:
+    from . import inputs
     from .admin import bp as admin_bp
     from .auth import bp as auth_bp
     from .commission import bp as commission_bp
@@ -75,6 +76,7 @@ def register_blueprints(app: Flask) -> None:
     from .office import bp as office_bp
     from .survey import bp as survey_bp
 
+    inputs.init_app(app)
     app.register_blueprint(survey_bp)
     app.register_blueprint(kiosk_bp)
     app.register_blueprint(health_bp)

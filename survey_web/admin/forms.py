@@ -39,6 +39,7 @@ class AuditFilterForm(FlaskForm):
         csrf = False
 
     entity = StringField(_l("Record type"), validators=[Optional(), Length(max=48)])
-    entity_id = StringField(_l("Record id"), validators=[Optional(), Regexp(r"^\d{1,10}$")])
+    # Nine digits at most: ids are 32-bit INTEGER columns, and a larger number would overflow the query.
+    entity_id = StringField(_l("Record id"), validators=[Optional(), Regexp(r"^\d{1,9}$")])
     action = StringField(_l("Action"), validators=[Optional(), Length(max=48)])
     user = SelectField(_l("Staff member"), coerce=str, validators=[Optional()])

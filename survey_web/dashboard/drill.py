@@ -112,14 +112,15 @@ def responses():
     scope = Scope.for_user(current_user)
     org = Org.load(scope)
     _check_scope(f, org)
-    page = max(1, int_arg("page") or 1)
     query = _query(month, f, org, scope)
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    pages = max(1, -(-total // PAGE))
+    page = min(max(1, int_arg("page") or 1), pages)  # clamped: a huge page number would overflow OFFSET
     rows = db.session.execute(query.order_by(Response.submitted_at.desc(), Response.id.desc())
                               .limit(PAGE).offset((page - 1) * PAGE)).all()
     answers, themes = _details([r[0] for r in rows], [r[5] for r in rows if r[5]])
     return render_template("dashboard/responses.html", month=month, f=f, org=org, rows=rows, total=total,
-                           page=page, pages=max(1, -(-total // PAGE)), answers=answers, themes=themes,
+                           page=page, pages=pages, answers=answers, themes=themes,
                            question_text=question_text, focus=_focus(f))
 
 

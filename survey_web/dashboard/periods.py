@@ -11,6 +11,8 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+# Years a report can cover: datetime stops at 9999, so 9999-12 has no end, and 20255 is a typo, not a year.
+YEARS = range(2000, 3000)
 
 
 def now_utc() -> datetime:
@@ -32,7 +34,7 @@ class Month:
             value = cls(int(year), int(month))
         except (ValueError, AttributeError):
             raise ValueError(f"not a month (YYYY-MM): {text!r}") from None
-        if not 1 <= value.month <= 12 or value.year < 2000:
+        if not 1 <= value.month <= 12 or value.year not in YEARS:
             raise ValueError(f"not a month (YYYY-MM): {text!r}")
         return value
 
@@ -144,7 +146,7 @@ class HalfYear:
             value = cls(int(year), int(half))
         except (ValueError, AttributeError):
             raise ValueError(f"not a half-year (YYYYH1 or YYYYH2): {text!r}") from None
-        if value.half not in (1, 2) or value.year < 2000:
+        if value.half not in (1, 2) or value.year not in YEARS:
             raise ValueError(f"not a half-year (YYYYH1 or YYYYH2): {text!r}")
         return value
 

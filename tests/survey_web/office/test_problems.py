@@ -13,7 +13,7 @@ from survey_web.models.problems import ProblemItem, ProblemList, ProblemNote
 from survey_web.office import jobs as office_jobs
 from survey_web.office.generate import generate_hospital, generate_list
 from survey_web.office.jobs import remind_overdue, tick
-from survey_web.office.timeutil import previous_month
+from survey_web.office.timeutil import previous_month, today
 
 from .world import add_response, at, csrf_of, login, make_world, seed_october
 
@@ -187,7 +187,7 @@ def test_overdue_items_are_highlighted_and_reminded_once(app, world):
     seed_october(world)
     october, _ = generate_list(world.h1.id, "2025-10", world.card.id)
     item = items_by_key(october)["theme:parking"]
-    item.status, item.measure, item.deadline = "in_progress", "措施", date.today() - timedelta(days=3)
+    item.status, item.measure, item.deadline = "in_progress", "措施", today() - timedelta(days=3)
     _db.session.commit()
     assert remind_overdue() == 1 and remind_overdue() == 0
     note = _db.session.scalar(select(ProblemNote))
