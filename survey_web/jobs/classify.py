@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 
 import analysis
 
@@ -42,11 +42,12 @@ def save_classification(comment_id: int, result: analysis.Classification) -> boo
     if not claimed:
         db.session.rollback()
         return False
-    db.session.add_all(
-        CommentTheme(comment_id=comment_id, theme=code, polarity=polarity,
-                     confidence=result.confidence.get(code), source="model")
-        for code, polarity in result.themes.items()
-    )
+    if result.themes:  # one executemany, not an ORM flush per row: the worker's time is mostly SQL
+        db.session.execute(insert(CommentTheme), [
+            {"comment_id": comment_id, "theme": code, "polarity": polarity,
+             "confidence": result.confidence.get(code), "source": "model"}
+            for code, polarity in result.themes.items()
+        ])
     alert = None
     if result.urgent:
         # Same transaction as the result: an urgent comment is never stored without its inbox entry.
