@@ -5,8 +5,11 @@ import os
 from flask import Flask, request
 from sqlalchemy import create_engine, text
 
+from survey_web.config import engine_options
+
 app = Flask(__name__)
-engine = create_engine(os.environ["DATABASE_URL"], pool_size=10, max_overflow=10, pool_pre_ping=True)
+# The app's own pool settings, so the two endpoints differ only in what a request does.
+engine = create_engine(os.environ["DATABASE_URL"], **engine_options(os.environ["DATABASE_URL"]))
 
 
 @app.get("/ping")

@@ -188,6 +188,7 @@ def engine_options(url: str) -> dict:
     """Pool settings for URL's database."""
     if url.startswith("sqlite"):
         return {"connect_args": {"timeout": 15}}
-    # pre_ping lets the pool recover by itself after a PostgreSQL restart.
-    return {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 10, "pool_recycle": 1800,
-            "connect_args": {"connect_timeout": 3}}
+    # No pre-ping: it costs a round trip on every checkout. After a PostgreSQL restart the first statement
+    # on a dead connection fails, SQLAlchemy sees the disconnect and invalidates the whole pool, and that one
+    # request gets the 503 "try again" page (the survey keeps the answers); the next one reconnects.
+    return {"pool_size": 10, "max_overflow": 10, "pool_recycle": 1800, "connect_args": {"connect_timeout": 3}}

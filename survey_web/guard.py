@@ -10,10 +10,12 @@ from datetime import timedelta
 
 from flask import current_app, request
 from limits import parse
-from sqlalchemy import exists, select
+from limits.storage import RedisStorage
+from sqlalchemy import Exists, bindparam, exists, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
+from . import jobs
 from .extensions import db, limiter
 from .models import KioskDevice, RefusalCount, Response, utcnow
 
@@ -22,6 +24,15 @@ log = logging.getLogger(__name__)
 DEVICE_COOKIE = "did"
 KIOSK_COOKIE = "kiosk"
 DEVICE_MAX_AGE = 400 * 86400
+# KEYS are fixed-window counters, ARGV their windows in seconds; returns every counter after one more hit.
+HIT_WINDOWS = """
+local counts = {}
+for i, key in ipairs(KEYS) do
+  counts[i] = redis.call("incr", key)
+  if counts[i] == 1 then redis.call("expire", key, ARGV[i]) end
+end
+return counts
+"""
 
 
 def device_id() -> str | None:
@@ -57,15 +68,24 @@ def registered_kiosk() -> KioskDevice | None:
     )
 
 
+def recent_answer(point_id) -> Exists:
+    """SQL that is true if the device bound as "device" answered at POINT_ID (an id or a column) since "since".
+
+    The values come from `recent_answer_params`, so a statement using this can be built once.
+    """
+    return exists().where(Response.device_hash == bindparam("device"), Response.point_id == point_id,
+                          Response.submitted_at >= bindparam("since"))
+
+
+def recent_answer_params(hashed_device: str | None) -> dict:
+    """The parameters of `recent_answer` for this device and the configured window (none: nothing matches)."""
+    hours = current_app.config["DUPLICATE_WINDOW_HOURS"]
+    return {"device": hashed_device if hours > 0 else None, "since": utcnow() - timedelta(hours=max(hours, 0))}
+
+
 def recently_answered(hashed_device: str | None, point_id: int) -> bool:
     """Whether this device already answered at this point within the configured window."""
-    hours = current_app.config["DUPLICATE_WINDOW_HOURS"]
-    if not hashed_device or hours <= 0:
-        return False
-    since = utcnow() - timedelta(hours=hours)
-    return bool(db.session.scalar(select(exists().where(
-        Response.device_hash == hashed_device, Response.point_id == point_id, Response.submitted_at >= since,
-    ))))
+    return bool(db.session.scalar(select(recent_answer(point_id)), recent_answer_params(hashed_device)))
 
 
 def over_rate_limit(point_token: str) -> bool:
@@ -73,15 +93,29 @@ def over_rate_limit(point_token: str) -> bool:
 
     A limiter storage outage lets submissions through: losing patients' answers is worse than a bot.
     """
-    checks = (
-        (current_app.config["RATE_LIMIT_POINT"], ("survey-point", point_token)),
-        (current_app.config["RATE_LIMIT_IP"], ("survey-ip", request.remote_addr or "-")),
-    )
+    connection = jobs.redis_connection()
     try:
-        return not all(limiter.limiter.hit(parse(rate), *keys) for rate, keys in checks)
+        checks = (
+            (parse(current_app.config["RATE_LIMIT_POINT"]), ("survey-point", point_token)),
+            (parse(current_app.config["RATE_LIMIT_IP"]), ("survey-ip", request.remote_addr or "-")),
+        )
+        if connection is None:  # embedded mode: one process, the limiter's memory storage
+            return not all(limiter.limiter.hit(rate, *keys) for rate, keys in checks)
+        return not _hit_in_redis(connection, checks)
     except Exception as exc:  # noqa: BLE001 - any storage failure must fail open
         log.warning("rate limit storage unavailable: %s", type(exc).__name__)
         return False
+
+
+def _hit_in_redis(connection, checks) -> bool:
+    """Count one hit on every fixed window of CHECKS in one round trip; True if all are within their limit.
+
+    The limits library's keys and arithmetic (its Redis storage's incr_expire script), for all windows in
+    one script call instead of one call each.
+    """
+    keys = [f"{RedisStorage.PREFIX}:{rate.key_for(*identifiers)}" for rate, identifiers in checks]
+    counts = connection.register_script(HIT_WINDOWS)(keys=keys, args=[rate.get_expiry() for rate, _ in checks])
+    return all(count <= rate.amount for count, (rate, _) in zip(counts, checks, strict=True))
 
 
 def count_refusal(point_id: int, reason: str) -> None:

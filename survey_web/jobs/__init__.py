@@ -68,8 +68,13 @@ def init_app(app: Flask) -> None:
                               "runner": None if url else InProcessRunner(app)}
 
 
+def redis_connection() -> Redis | None:
+    """This process's web-tier Redis client, or None in the embedded mode."""
+    return current_app.extensions["jobs"]["redis"]
+
+
 def queue(name: str, connection: Redis | None = None) -> Queue:
-    conn = connection or current_app.extensions["jobs"]["redis"]
+    conn = connection or redis_connection()
     return Queue(name, connection=conn, serializer=JSONSerializer)
 
 
@@ -83,10 +88,14 @@ def enqueue(queue_name: str, func: Callable, *args, job_id: str | None = None, r
         state["runner"].submit(func, *args)
         return True
     try:
+        # One MULTI/EXEC for all of RQ's writes (queue registry, job hash, push) instead of two round trips.
+        pipe = state["redis"].pipeline()
         queue(queue_name).enqueue_call(
             func, args=args, job_id=job_id, timeout=JOB_TIMEOUT, result_ttl=RESULT_TTL,
             failure_ttl=FAILURE_TTL, retry=Retry(max=3, interval=[5, 30, 120]) if retry else None,
+            pipeline=pipe,
         )
+        pipe.execute()
         return True
     except (RedisError, OSError) as exc:
         log.warning("enqueue %s%s failed, left for the sweeper: %s", func.__name__, args, type(exc).__name__)

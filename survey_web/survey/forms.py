@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 
+from babel.support import Translations
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, Field, HiddenField, RadioField, StringField, TextAreaField
+from wtforms.i18n import messages_path
 from wtforms.validators import InputRequired, Optional, ValidationError
 
 from question_banks import DEFAULT_MAX_LENGTH, Bank, Question, scale_levels
@@ -35,8 +38,27 @@ class CommentLength:
                                      max=self.maximum, length=length))
 
 
+# WTForms' own messages ("Not a valid choice") per locale: Flask-WTF would read and parse the catalogue
+# again on every request, and it never changes while the process runs.
+_wtforms_catalogues: dict[str, Translations] = {}
+
+
+def wtforms_translations() -> Translations:
+    """WTForms' message catalogue for the request's locale, loaded once per process."""
+    locale = get_locale()
+    key = str(locale)
+    catalogue = _wtforms_catalogues.get(key)
+    if catalogue is None:
+        catalogue = _wtforms_catalogues[key] = Translations.load(messages_path(), [locale], domain="wtforms")
+    return catalogue
+
+
 class SurveyForm(FlaskForm):
     """Fields every survey has; bank questions are added by `build_form`."""
+
+    class Meta:
+        def get_translations(self, form):
+            return wtforms_translations()
 
     role = RadioField(
         _l("You are"),

@@ -8,7 +8,7 @@ import time
 
 from flask import abort, current_app, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import joinedload
 
@@ -17,10 +17,13 @@ from ..extensions import db
 from ..models import Department, SurveyPoint
 from . import bp
 from .forms import build_form
-from .service import FormClaims, existing_ids, new_claims, sign, store_response, verify
+from .service import FormClaims, existing_ids, new_claims, sign, store_response, submit_connection, verify
 
 log = logging.getLogger(__name__)
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+# Built once for the hot submit path: the active point's id, and whether the device answered there lately.
+POINT_AND_RECENT_ANSWER = (select(SurveyPoint.id, guard.recent_answer(SurveyPoint.id))
+                           .where(SurveyPoint.token == bindparam("token"), SurveyPoint.active.is_(True)))
 
 
 def find_point(token: str) -> SurveyPoint:
@@ -37,15 +40,18 @@ def find_point(token: str) -> SurveyPoint:
     return point
 
 
-def active_point_id(token: str) -> int:
-    """Just the id of the active point behind TOKEN (the hot submit path needs nothing more), or 404."""
+def active_point(token: str, hashed_device: str | None) -> tuple[int, bool]:
+    """The id of the active point behind TOKEN and whether this device answered there lately, or 404.
+
+    One query for both: the hot submit path needs nothing more.
+    """
     if not TOKEN.match(token):
         abort(404)
-    point_id = db.session.scalar(
-        select(SurveyPoint.id).where(SurveyPoint.token == token, SurveyPoint.active.is_(True)))
-    if point_id is None:
+    row = submit_connection().execute(
+        POINT_AND_RECENT_ANSWER, {"token": token, **guard.recent_answer_params(hashed_device)}).first()
+    if row is None:
         abort(404)
-    return point_id
+    return row[0], bool(row[1])
 
 
 def place_name(point: SurveyPoint) -> str:
@@ -87,7 +93,8 @@ def submit(token: str):
 
 
 def _submit(token: str):
-    point_id = active_point_id(token)
+    device = guard.device_hash(guard.device_id())
+    point_id, answered_here = active_point(token, device)
     claims = verify(request.form.get("form_token"))
     if claims is None or claims.point_id != point_id:
         point = find_point(token)
@@ -122,9 +129,8 @@ def _submit(token: str):
         return render_form(form, claims.restarted(), token, status=422, notice=_(
             "That was very quick. Please check your answers, then submit again."))
 
-    device = guard.device_hash(guard.device_id())
-    # Cheapest check first: only a device that answered here recently needs the other two queries.
-    if guard.recently_answered(device, point_id):
+    # Only a device that answered here recently needs the other two queries.
+    if answered_here:
         if existing_ids(claims.key):
             return redirect(url_for("survey.thanks", token=token))  # a resent form: stored already
         if guard.registered_kiosk() is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import time
 import uuid
 from dataclasses import dataclass
@@ -9,15 +10,32 @@ from datetime import UTC, datetime
 
 from flask import current_app
 from itsdangerous import BadData, URLSafeTimedSerializer
-from sqlalchemy import insert, select
+from sqlalchemy import (
+    ARRAY,
+    Connection,
+    SmallInteger,
+    String,
+    Text,
+    bindparam,
+    func,
+    insert,
+    null,
+    select,
+    true,
+)
 from sqlalchemy.exc import IntegrityError
 
 from ..crypto import encrypt_contact
 from ..extensions import db
-from ..models import Answer, Comment, Response
+from ..models import Answer, Comment, Response, utcnow
 from .forms import SurveyForm, normalise_phone
 
 FORM_MAX_AGE = 24 * 3600
+# Core tables, not the ORM unit of work: this is the hottest write path.
+RESPONSES, ANSWERS, COMMENTS = Response.__table__, Answer.__table__, Comment.__table__
+RESPONSE_VALUES = ("point_id", "bank_version_id", "role", "language", "mode", "started_at", "submitted_at",
+                   "submission_key", "device_hash", "contact_consent", "contact_encrypted", "volunteer_id",
+                   "kiosk_id")
 
 
 @dataclass(frozen=True)
@@ -59,6 +77,19 @@ def verify(raw: str | None) -> FormClaims | None:
         return None
 
 
+def submit_connection() -> Connection:
+    """The session's connection for handling one submission.
+
+    On PostgreSQL every write of a submission is one statement (see `store_response`), so a fresh session
+    runs it in autocommit: no BEGIN and COMMIT round trips. The setting ends when the connection goes back
+    to the pool. A session already in a transaction, and other databases, keep the usual transaction.
+    """
+    session = db.session()
+    if session.get_bind().dialect.name == "postgresql" and not session.in_transaction():
+        return session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    return session.connection()
+
+
 def store_response(form: SurveyForm, claims: FormClaims, *, language: str, device_hash: str | None,
                    mode: str = "self", volunteer_id: int | None = None, kiosk_id: int | None = None,
                    submitted_at: datetime | None = None) -> tuple[int, int | None]:
@@ -83,28 +114,68 @@ def store_response(form: SurveyForm, claims: FormClaims, *, language: str, devic
         volunteer_id=volunteer_id,
         kiosk_id=kiosk_id,
     )
-    if submitted_at is not None:
-        values["submitted_at"] = submitted_at
-    # Core statements, not the ORM unit of work: this is the hottest write path (three round trips).
+    values["submitted_at"] = submitted_at or utcnow()
+    connection = db.session.connection()
+    insert_all = _insert_in_one_statement if connection.dialect.name == "postgresql" else _insert_one_by_one
     try:
-        response_id = db.session.execute(insert(Response).values(**values).returning(Response.id)).scalar_one()
+        ids = insert_all(connection, values, form.answers(), form.comment_text())
     except IntegrityError:
         db.session.rollback()
         existing = existing_ids(claims.key)
         if existing is None:
             raise
         return existing
-    answers = [{"response_id": response_id, "question_code": code, "score": score, "option": option}
-               for code, score, option in form.answers()]
+    db.session.commit()
+    return ids
+
+
+def _insert_one_by_one(connection, values: dict, answers: list, text: str) -> tuple[int, int | None]:
+    """The response, then its answers, then its comment: three statements in the session's transaction."""
+    response_id = connection.execute(insert(RESPONSES).values(**values).returning(RESPONSES.c.id)).scalar_one()
     if answers:
-        db.session.execute(insert(Answer), answers)
-    text = form.comment_text()
+        connection.execute(insert(ANSWERS), [
+            {"response_id": response_id, "question_code": code, "score": score, "option": option}
+            for code, score, option in answers])
     comment_id = None
     if text:
-        comment_id = db.session.execute(
-            insert(Comment).values(response_id=response_id, text=text).returning(Comment.id)).scalar_one()
-    db.session.commit()
+        comment_id = connection.execute(
+            insert(COMMENTS).values(response_id=response_id, text=text).returning(COMMENTS.c.id)).scalar_one()
     return response_id, comment_id
+
+
+def _insert_in_one_statement(connection, values: dict, answers: list, text: str) -> tuple[int, int | None]:
+    """PostgreSQL: the response, its answers and its comment in one statement, so one round trip."""
+    codes, scores, options = (list(column) for column in zip(*answers, strict=True)) if answers else ([], [], [])
+    row = connection.execute(_one_statement(bool(text)), {
+        **values, "codes": codes, "scores": scores, "options": options, "text": text, "created_at": utcnow(),
+    }).one()
+    return row[0], row[1]
+
+
+@functools.cache
+def _one_statement(with_comment: bool):
+    """Built once: data-modifying CTEs share the new response id, and the answers travel as three parallel
+    arrays, so the statement is the same whatever their number (SQLAlchemy and psycopg cache it).
+
+    Python-side column defaults do not apply inside a CTE, so every value is a parameter.
+    """
+    response = insert(RESPONSES).values(
+        {name: bindparam(name, type_=RESPONSES.c[name].type) for name in RESPONSE_VALUES}
+    ).returning(RESPONSES.c.id).cte("response")
+    rows = func.unnest(bindparam("codes", type_=ARRAY(String)), bindparam("scores", type_=ARRAY(SmallInteger)),
+                       bindparam("options", type_=ARRAY(String))
+                       ).table_valued("code", "score", "option").render_derived()
+    answer = insert(ANSWERS).from_select(
+        ["response_id", "question_code", "score", "option"],
+        select(response.c.id, rows.c.code, rows.c.score, rows.c.option).select_from(response.join(rows, true())))
+    if not with_comment:
+        return select(response.c.id, null()).add_cte(answer.cte("answer"))
+    comment = insert(COMMENTS).from_select(
+        ["response_id", "text", "created_at"],
+        select(response.c.id, bindparam("text", type_=Text),
+               bindparam("created_at", type_=COMMENTS.c.created_at.type))).returning(COMMENTS.c.id).cte("comment")
+    return select(response.c.id, comment.c.id).select_from(response.join(comment, true())).add_cte(
+        answer.cte("answer"))
 
 
 def existing_ids(submission_key: str) -> tuple[int, int | None] | None:

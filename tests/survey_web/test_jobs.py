@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 from redis import Redis
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from survey_web import jobs
 from survey_web.extensions import db as _db
 from survey_web.jobs.classify import classify_comment
 from survey_web.jobs.sweeper import sweep_pending
-from survey_web.models import Comment, CommentTheme, Response, utcnow
+from survey_web.models import Comment, CommentTheme, RefusalCount, Response, utcnow
 
 from ..conftest import REDIS_TEST_URL
 from ..factories import GOOD_ANSWERS, Respondent, make_point
@@ -67,6 +67,20 @@ def test_submission_enqueues_a_classify_job_with_the_id_only(redis_app, redis_co
         assert json.loads(payload)[-2:] == [[comment.id], {}], "JSON, not pickle"
         everything = b"".join(v for v in redis_conn.hgetall(f"rq:job:{job.id}").values()) + payload
         assert "停车".encode() not in everything
+
+
+def test_rate_limits_hold_across_processes(make_app, redis_conn):
+    """Two app processes share the limits in Redis: the per-point limit counts the submissions of both."""
+    first, second = (make_app(REDIS_URL=REDIS_TEST_URL, RATE_LIMIT_POINT="2/minute") for _ in range(2))
+    with first.app_context():
+        point = make_point()
+        codes = [Respondent(app, point.token).submit(GOOD_ANSWERS).status_code
+                 for app in (first, second, first, second)]
+        assert codes == [302, 302, 429, 429]
+        assert _db.session.scalar(select(func.sum(RefusalCount.count))) == 2
+    for kind in ("point", "ip"):
+        (key,) = redis_conn.keys(f"LIMITS:LIMITER/survey-{kind}/*")
+        assert 0 < redis_conn.ttl(key) <= 60, "each window expires"
 
 
 def test_redis_down_at_submit_still_saves_quickly(make_app):

@@ -114,6 +114,29 @@ def test_submission_is_stored_with_everything_it_needs(app, db):
     assert thanks.status_code == 200 and "感谢" in text_of(thanks)
 
 
+def test_submission_without_a_comment_stores_only_the_answers(app, db):
+    """Answers and no comment: the response and its answers are stored, and no comment row."""
+    point = make_point()
+    answers = {k: v for k, v in GOOD_ANSWERS.items() if k != "q_comment"}
+    assert Respondent(app, point.token).submit(answers).status_code == 302
+    assert (count(Response), count(Answer), count(Comment)) == (1, 5, 0)
+
+
+def test_submission_on_a_fresh_session_stores_everything_and_leaves_no_autocommit(make_app, db):
+    """As in production, the POST starts without a transaction (PostgreSQL then writes in autocommit): every
+    row is stored, and the connection goes back to the pool in the usual transactional mode."""
+    app = make_app(SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 1, "max_overflow": 0})
+    with app.app_context():
+        point = make_point()
+        respondent = Respondent(app, point.token)
+        respondent.open()
+        _db.session.remove()
+        assert respondent.submit(GOOD_ANSWERS, reopen=False).status_code == 302
+        assert (count(Response), count(Answer), count(Comment)) == (1, 5, 1)
+        if _db.engine.dialect.name == "postgresql":
+            assert _db.session.connection().connection.driver_connection.autocommit is False
+
+
 def test_comment_is_classified_in_process_without_redis(app, db):
     """With REDIS_URL unset the classify job runs in this process after the commit."""
     point = make_point()
