@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures
-import http.cookiejar
 import os
 import re
 import shutil
@@ -36,6 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from bench.common import database_url, fresh_database  # noqa: E402
+from bench.common import open_form as common_open_form  # noqa: E402
 
 DB = "survey_bench_load"
 DB_URL = database_url(DB)
@@ -112,18 +112,13 @@ def stop(proc: subprocess.Popen) -> None:
     proc.wait(20)
 
 
+ANSWERS = {"role": "patient", "q_overall": "4", "q_waiting": "2", "q_doctor_communication": "5",
+           "q_parking": "na", "q_comment": "医生很专业，但是停车太难了"}
+
+
 def open_form(token: str) -> str:
     """GET one survey as a new phone; returns 'path<TAB>cookie<TAB>body' for a valid POST."""
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    path = f"/s/{token}"
-    html = opener.open(f"http://127.0.0.1:{PORT}{path}", timeout=10).read().decode()
-    fields = dict(re.findall(r'name="(csrf_token|form_token)" type="hidden" value="([^"]*)"', html))
-    body = urllib.parse.urlencode({**fields, "role": "patient", "q_overall": "4", "q_waiting": "2",
-                                   "q_doctor_communication": "5", "q_parking": "na",
-                                   "q_comment": "医生很专业，但是停车太难了"})
-    cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
-    return f"{path}\t{cookie}\t{body}"
+    return "\t".join(common_open_form(f"http://127.0.0.1:{PORT}", token, ANSWERS))
 
 
 def run_wrk(script: Path, lines: Path, seconds: int, connections: int, url: str) -> dict:

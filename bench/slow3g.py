@@ -21,14 +21,13 @@ import os
 import statistics
 import sys
 import tempfile
-import threading
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from tests.browser import live_server  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -77,21 +76,6 @@ def outpatient_token(app) -> str:
     with app.app_context():
         return db.session.scalar(select(SurveyPoint.token).where(SurveyPoint.bank_code == "outpatient")
                                  .order_by(SurveyPoint.id))
-
-
-@contextmanager
-def serve(app):
-    """APP on a free loopback port in a thread; yields the base URL."""
-    from werkzeug.serving import make_server
-
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(5)
 
 
 def phone(browser, latency: float):
@@ -177,7 +161,7 @@ def main() -> None:
 
     app = make_app()
     token = outpatient_token(app)
-    with serve(app) as base, sync_playwright() as playwright:
+    with live_server(app) as base, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
         try:
             url = f"{base}/s/{token}"
