@@ -5,8 +5,10 @@ from __future__ import annotations
 import http.cookiejar
 import os
 import re
+import signal
 import subprocess
 import sys
+import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -74,3 +76,35 @@ def child_pids(pid: int) -> list[int]:
         if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
             children.append(int(entry.name))
     return sorted(children)
+
+
+def server_env(db_url: str, redis_url: str) -> dict:
+    """The environment of a bench's gunicorn and worker: its database and Redis, no fill time or rate limits."""
+    return {**os.environ, "DATABASE_URL": db_url, "REDIS_URL": redis_url, "MIN_FILL_SECONDS": "0",
+            "RATE_LIMIT_POINT": "1000000/minute", "RATE_LIMIT_IP": "1000000/minute", "PYTHONPATH": str(ROOT)}
+
+
+def start_gunicorn(app: str, port: int, env: dict, workers: int, threads: int, ready_path: str) -> subprocess.Popen:
+    """gunicorn (gthread) serving APP on 127.0.0.1:PORT; returns once READY_PATH answers."""
+    proc = subprocess.Popen([str(ROOT / ".venv" / "bin" / "gunicorn"), "-w", str(workers), "-k", "gthread",
+                             "--threads", str(threads), "-b", f"127.0.0.1:{port}", "--log-level", "warning",
+                             app], cwd=ROOT, env=env)
+    for _ in range(150):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}{ready_path}", timeout=1)
+            return proc
+        except OSError:
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError("gunicorn did not start")
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """SIGTERM, then SIGKILL if it lingers."""
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()

@@ -23,18 +23,15 @@ import concurrent.futures
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.parse
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.common import database_url, fresh_database  # noqa: E402
+from bench.common import database_url, fresh_database, server_env, start_gunicorn, stop  # noqa: E402
 from bench.common import open_form as common_open_form  # noqa: E402
 
 DB = "survey_bench_load"
@@ -72,7 +69,7 @@ def prepare_database() -> list[str]:
         conn.execute(text("CREATE TABLE bench_bare (id serial PRIMARY KEY, payload text, at timestamptz "
                           "DEFAULT now())"))
     engine.dispose()
-    os.environ.update(bench_env())
+    os.environ.update(server_env(DB_URL, REDIS_URL))
     from survey_web import create_app
     from survey_web.extensions import db
     from survey_web.models import Department, Hospital, SurveyPoint
@@ -86,30 +83,6 @@ def prepare_database() -> list[str]:
         db.session.add_all([hospital, department, *points])
         db.session.commit()
         return [p.token for p in points]
-
-
-def bench_env() -> dict:
-    return {**os.environ, "DATABASE_URL": DB_URL, "REDIS_URL": REDIS_URL, "MIN_FILL_SECONDS": "0",
-            "RATE_LIMIT_POINT": "1000000/minute", "RATE_LIMIT_IP": "1000000/minute", "PYTHONPATH": str(ROOT)}
-
-
-def gunicorn(app: str, workers: int, threads: int) -> subprocess.Popen:
-    proc = subprocess.Popen([str(ROOT / ".venv" / "bin" / "gunicorn"), "-w", str(workers), "-k", "gthread",
-                             "--threads", str(threads), "-b", f"127.0.0.1:{PORT}", "--log-level", "warning",
-                             app], cwd=ROOT, env=bench_env())
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz" if app == "wsgi:app"
-                                   else f"http://127.0.0.1:{PORT}/ping", timeout=1)
-            return proc
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("gunicorn did not start")
-
-
-def stop(proc: subprocess.Popen) -> None:
-    proc.send_signal(signal.SIGTERM)
-    proc.wait(20)
 
 
 ANSWERS = {"role": "patient", "q_overall": "4", "q_waiting": "2", "q_doctor_communication": "5",
@@ -150,7 +123,8 @@ def main() -> None:
     script = tmp / "post.lua"
     script.write_text(LUA)
 
-    server = gunicorn("wsgi:app", args.workers, args.threads)
+    env = server_env(DB_URL, REDIS_URL)
+    server = start_gunicorn("wsgi:app", PORT, env, args.workers, args.threads, "/healthz")
     try:
         need = args.seconds * 900  # more forms than the run can use: no POST is ever a resend
         started = time.time()
@@ -170,7 +144,7 @@ def main() -> None:
     engine.dispose()
     queued = Redis.from_url(REDIS_URL).llen("rq:queue:classify")
 
-    bare_server = gunicorn("bench.bare_app:app", args.workers, args.threads)
+    bare_server = start_gunicorn("bench.bare_app:app", PORT, env, args.workers, args.threads, "/ping")
     try:
         (tmp / "bare.tsv").write_text("\n".join(f"/bare\t\tpayload=row{i}" for i in range(1000)))
         bare = run_wrk(script, tmp / "bare.tsv", args.seconds, args.connections, f"http://127.0.0.1:{PORT}")

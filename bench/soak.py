@@ -21,7 +21,6 @@ import collections
 import concurrent.futures
 import http.client
 import os
-import signal
 import subprocess
 import sys
 import threading
@@ -31,7 +30,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.common import child_pids, database_url, fresh_database, open_form, rss_kib  # noqa: E402
+from bench.common import (  # noqa: E402
+    child_pids,
+    database_url,
+    fresh_database,
+    open_form,
+    rss_kib,
+    server_env,
+    start_gunicorn,
+    stop,
+)
 
 DB = "survey_bench_soak"
 DB_URL = database_url(DB)
@@ -50,19 +58,13 @@ COMMENTS = ["医生很专业，但是停车太难了", "护士态度很好，就
             "厕所不太干净，希望改进", "挂号很方便，小程序好用", "饭菜太咸了，老人吃不惯"]
 
 
-def soak_env() -> dict:
-    """The environment of gunicorn and the worker: the soak database and Redis, no fill time or rate limits."""
-    return {**os.environ, "DATABASE_URL": DB_URL, "REDIS_URL": REDIS_URL, "MIN_FILL_SECONDS": "0",
-            "RATE_LIMIT_POINT": "1000000/minute", "RATE_LIMIT_IP": "1000000/minute", "PYTHONPATH": str(ROOT)}
-
-
 def prepare() -> list[str]:
     """A fresh database with one hospital and 20 survey points, an empty Redis db; returns the QR tokens."""
     from redis import Redis
 
     fresh_database(DB)
     Redis.from_url(REDIS_URL).flushdb()
-    os.environ.update(soak_env())
+    os.environ.update(server_env(DB_URL, REDIS_URL))
     from survey_web import create_app
     from survey_web.extensions import db
     from survey_web.models import Department, Hospital, SurveyPoint
@@ -78,45 +80,17 @@ def prepare() -> list[str]:
         return [p.token for p in points]
 
 
-def start_gunicorn(workers: int, threads: int) -> subprocess.Popen:
-    """gunicorn serving wsgi:app as bench/load.py runs it; returns once /healthz answers."""
-    import urllib.request
-
-    proc = subprocess.Popen([str(ROOT / ".venv" / "bin" / "gunicorn"), "-w", str(workers), "-k", "gthread",
-                             "--threads", str(threads), "-b", f"127.0.0.1:{PORT}", "--log-level", "warning",
-                             "wsgi:app"], cwd=ROOT, env=soak_env())
-    for _ in range(150):
-        try:
-            urllib.request.urlopen(f"{BASE}/healthz", timeout=1)
-            return proc
-        except OSError:
-            time.sleep(0.2)
-    proc.kill()
-    raise RuntimeError("gunicorn did not start")
-
-
 def start_worker() -> subprocess.Popen:
     """One RQ worker as the README runs it; returns once its classifier is loaded."""
     with WORKER_LOG.open("w") as log:
         proc = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "worker"], cwd=ROOT,
-                                env=soak_env(), stdout=log, stderr=subprocess.STDOUT)
+                                env=server_env(DB_URL, REDIS_URL), stdout=log, stderr=subprocess.STDOUT)
     deadline = time.time() + 120
     while "loaded" not in WORKER_LOG.read_text():
         if proc.poll() is not None or time.time() > deadline:
             raise RuntimeError(f"the worker did not start; see {WORKER_LOG}")
         time.sleep(0.2)
     return proc
-
-
-def stop(proc: subprocess.Popen) -> None:
-    """SIGTERM, then SIGKILL if it lingers."""
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-    try:
-        proc.wait(30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
 
 
 def answers(i: int) -> dict:
@@ -360,7 +334,8 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=4)
     args = parser.parse_args()
     tokens = prepare()
-    server = start_gunicorn(args.workers, args.threads)
+    server = start_gunicorn("wsgi:app", PORT, server_env(DB_URL, REDIS_URL), args.workers, args.threads,
+                            "/healthz")
     worker = None
     try:
         worker = start_worker()
