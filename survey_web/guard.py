@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import logging
@@ -83,11 +84,6 @@ def recent_answer_params(hashed_device: str | None) -> dict:
     return {"device": hashed_device if hours > 0 else None, "since": utcnow() - timedelta(hours=max(hours, 0))}
 
 
-def recently_answered(hashed_device: str | None, point_id: int) -> bool:
-    """Whether this device already answered at this point within the configured window."""
-    return bool(db.session.scalar(select(recent_answer(point_id)), recent_answer_params(hashed_device)))
-
-
 def over_rate_limit(point_token: str) -> bool:
     """Per-point limit (tight) and per-address limit (loose: a whole ward may share one address).
 
@@ -107,6 +103,12 @@ def over_rate_limit(point_token: str) -> bool:
         return False
 
 
+@functools.lru_cache(maxsize=8)  # a process has one web-tier client; tests make a few
+def _hit_script(connection):
+    """HIT_WINDOWS registered once per Redis client (it is sent by its SHA1 after the first call)."""
+    return connection.register_script(HIT_WINDOWS)
+
+
 def _hit_in_redis(connection, checks) -> bool:
     """Count one hit on every fixed window of CHECKS in one round trip; True if all are within their limit.
 
@@ -114,7 +116,7 @@ def _hit_in_redis(connection, checks) -> bool:
     one script call instead of one call each.
     """
     keys = [f"{RedisStorage.PREFIX}:{rate.key_for(*identifiers)}" for rate, identifiers in checks]
-    counts = connection.register_script(HIT_WINDOWS)(keys=keys, args=[rate.get_expiry() for rate, _ in checks])
+    counts = _hit_script(connection)(keys=keys, args=[rate.get_expiry() for rate, _ in checks])
     return all(count <= rate.amount for count, (rate, _) in zip(counts, checks, strict=True))
 
 
