@@ -6,7 +6,7 @@
   "use strict";
   var DB = "kiosk", STORE = "outbox";
   var LIVE_GRACE_MS = 60000;  // an item being sent by the interview page itself; after this, sync takes over
-  var opening = null, running = null, listeners = [];
+  var opening = null, running = null, rerun = false, listeners = [];
   var root = document.getElementById("kiosk");
   if (!root || !window.indexedDB || !window.fetch) { return; }
 
@@ -85,8 +85,10 @@
   }
 
   // Send every waiting interview, oldest first; stops at the first sign of no network or no sign-in.
+  // A call during a run (say the network came back while an offline attempt was failing) runs once
+  // more after it, instead of waiting for the next timer.
   function sync() {
-    if (running) { return running; }
+    if (running) { rerun = true; return running; }
     running = all().then(function (items) {
       var now = Date.now();
       var waiting = items.filter(function (item) {
@@ -110,6 +112,7 @@
       });
     }).catch(function () { return "offline"; }).then(function (outcome) {
       running = null;
+      if (rerun) { rerun = false; return sync(); }
       return changed().then(function () { return outcome; });
     });
     return running;
