@@ -18,7 +18,11 @@ from analysis.urgent import LexiconHit, lexicon_scan
 
 MODEL_FORMAT = 3  # bump whenever the pickled structure or features change
 BATCH_SIZE = 2000
-NEGATED_ONLY_URGENT_PROB = 0.5  # "拒收红包"-style praise needs a confident classifier
+# Without a lexicon hit, two kinds of comment need a confident classifier before they alarm anyone:
+# a signal seen only negated ("拒收红包") and a comment whose every theme is praise ("核对很仔细，很放心").
+CONFIDENT_URGENT_PROB = 0.5
+# Praise that touches these themes keeps the low threshold: "护士把两个宝宝的手环戴反了" can be misread as praise.
+ALARM_THEMES = frozenset({"safety", "ethics", "privacy"})
 
 
 class ConstantClassifier:
@@ -134,18 +138,20 @@ class Model:
             results[i].themes[code] = "pos" if p >= 0.5 else "neg"
             results[i].confidence[code] = round(float(confidence[i, t]), 4)
         for i, res in enumerate(results):
-            res.urgent = self.is_urgent(raw.hits[i], float(urgent_prob[i]), raw.generic[i])
+            praise_only = (bool(res.themes) and "neg" not in res.themes.values()
+                           and not ALARM_THEMES & res.themes.keys())
+            res.urgent = self.is_urgent(raw.hits[i], float(urgent_prob[i]), raw.generic[i], praise_only)
         flagged = [i for i, res in enumerate(results) if res.urgent]
         for i, reason in zip(flagged, self.reasons(raw, flagged), strict=True):
             results[i].urgent_reason = reason
         return results
 
-    def is_urgent(self, hit: LexiconHit, prob: float, generic: bool) -> bool:
+    def is_urgent(self, hit: LexiconHit, prob: float, generic: bool, praise_only: bool = False) -> bool:
         """Lexicon hit OR classifier probability over the (low) threshold."""
         if hit.reasons:
             return True
         if generic:
             return False
-        if hit.negated:
-            return prob >= max(self.urgent_threshold, NEGATED_ONLY_URGENT_PROB)
+        if hit.negated or praise_only:
+            return prob >= max(self.urgent_threshold, CONFIDENT_URGENT_PROB)
         return prob >= self.urgent_threshold

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 import analysis
+from analysis.model import CONFIDENT_URGENT_PROB
+from analysis.urgent import LexiconHit
 
 
 def test_mixed_comment_gets_both_polarities(model: analysis.Model) -> None:
@@ -37,6 +39,7 @@ def test_no_subject_comments_get_no_theme(model: analysis.Model, text: str) -> N
         ("住院的时候手机在病房被偷了", "theft"),
         ("我的检查结果被泄露了，天天接到推销电话", "privacy"),
         ("有家属在急诊打护士，保安很久才来", "violence"),
+        ("新生儿病房的护士把两个宝宝的手环戴反了，很好笑", "safety"),  # read as praise, still urgent
     ],
 )
 def test_urgent_examples_are_flagged_with_reason(model: analysis.Model, text: str, reason: str) -> None:
@@ -64,3 +67,22 @@ def test_classification_json_shape(model: analysis.Model) -> None:
     assert set(result.to_json_dict()) == {"themes", "urgent"}
     assert set(result.confidence) == set(result.themes)
     assert result.model_version == model.version
+
+
+def test_praise_and_negated_signals_need_a_confident_classifier(model: analysis.Model) -> None:
+    """Without a lexicon hit, praise-only and negated-only comments alarm only at probability >= 0.5."""
+    nothing, refused = LexiconHit(reasons=[], negated=[]), LexiconHit(reasons=[], negated=["bribery"])
+    unsure = (model.urgent_threshold + CONFIDENT_URGENT_PROB) / 2
+    assert model.is_urgent(nothing, unsure, generic=False)
+    assert not model.is_urgent(nothing, unsure, generic=False, praise_only=True)
+    assert not model.is_urgent(refused, unsure, generic=False)
+    assert model.is_urgent(nothing, CONFIDENT_URGENT_PROB, generic=False, praise_only=True)
+    assert model.is_urgent(LexiconHit(reasons=["safety"], negated=[]), 0.0, generic=False, praise_only=True)
+
+
+def test_praise_of_a_safety_matter_keeps_the_low_threshold(model: analysis.Model, monkeypatch) -> None:
+    """A comment read as praise of safety, ethics or privacy is not excused from the classifier's alarm."""
+    monkeypatch.setattr(model, "is_urgent", lambda hit, prob, generic, praise_only=False: not praise_only)
+    assert not model.classify("护士很耐心，态度很好").urgent  # nursing/attitude praise: excused
+    result = model.classify("护士每次发药前都会核对我的名字和手腕带，很放心")
+    assert "safety" in result.themes and result.urgent
