@@ -115,10 +115,13 @@ def make_app(database_url):
         return app
 
     yield factory
+    # Every app's in-process jobs finish before any table is emptied: a test that builds its own app
+    # beside the `app` fixture's would otherwise be classifying while the first one truncates (deadlock).
     for app in apps:
         runner = app.extensions["jobs"]["runner"]
         if runner:
-            runner.executor.shutdown(wait=True)  # let in-process jobs finish before tables are emptied
+            runner.executor.shutdown(wait=True)
+    for app in apps:
         if app.config["SQLALCHEMY_DATABASE_URI"] != database_url:
             continue
         with app.app_context():
