@@ -33,8 +33,12 @@ def test_phone_scans_and_answers_a_survey(make_app):
             url = point_urls(app)[0]["url"]
         page = browser.new_page(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True,
                                 locale="zh-CN")
+        refused = []
+        page.on("console", lambda message: refused.append(message.text) if "Content Security" in message.text else None)
         page.goto(url)
         assert page.locator("h1").inner_text() == "住院患者满意度调查"
+        # The inlined stylesheets pass the CSP by their hashes (a changed file without a restart would not).
+        assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(244, 246, 248)"
         page.locator("#q-role label", has_text="家属或陪护").click()
         page.locator("#q-overall label", has_text="非常满意").click()
         page.locator("#q-nurse_communication label").nth(1).click()
@@ -48,6 +52,7 @@ def test_phone_scans_and_answers_a_survey(make_app):
         page.wait_for_url("**/thanks")
         assert "感谢" in page.locator("h1").inner_text()
         screenshot(page, "survey-thanks-phone")
+        assert refused == []
     with app.app_context():
         response = _db.session.scalar(select(Response))
         assert (response.role, response.mode, response.language) == ("family", "self", "zh_CN")

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -74,3 +78,16 @@ def test_security_headers_on_every_page(app, db, client):
         assert "unsafe-inline" not in csp and "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
         assert headers["X-Frame-Options"] == "DENY" and headers["X-Content-Type-Options"] == "nosniff"
         assert headers["Referrer-Policy"] == "no-referrer"
+
+
+def test_inlined_stylesheets_are_admitted_by_their_hashes_only(app, db, client):
+    """Each <style> block on a public page is listed in the CSP by its SHA-256; nothing else is inline."""
+    point = make_point()
+    reply = client.get(f"/s/{point.token}")
+    html, csp = reply.get_data(as_text=True), reply.headers["Content-Security-Policy"]
+    blocks = re.findall(r"<style>(.*?)</style>", html, flags=re.S)
+    assert len(blocks) == 2 and all(blocks)
+    for block in blocks:
+        digest = base64.b64encode(hashlib.sha256(block.encode()).digest()).decode()
+        assert f"'sha256-{digest}'" in csp
+    assert "style=" not in html and "unsafe-inline" not in csp
