@@ -93,6 +93,7 @@ class Harness:
         log = open(f"/tmp/faults_worker_{time.time_ns()}.log", "w")  # noqa: SIM115 - owned by the child
         return subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "worker", "--sweep-interval", "5",
                                  *extra], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                                start_new_session=True,
                                 env={**os.environ, "DATABASE_URL": DB_URL, "REDIS_URL": self.redis_url})
 
     def wait_classified(self, n: int, timeout: float) -> bool:
@@ -142,7 +143,7 @@ def scenario_kill(n: int) -> None:
     worker = harness.worker()
     while harness.counts()["classified"] < n // 4:
         time.sleep(0.05)
-    worker.send_signal(signal.SIGKILL)
+    os.killpg(worker.pid, signal.SIGKILL)  # the worker and its scheduler child, as a crashed service's cgroup
     worker.wait()
     at_kill = harness.counts()["classified"]
     survivor = harness.worker()

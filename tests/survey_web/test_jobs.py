@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -174,15 +175,17 @@ def test_killed_worker_leaves_nothing_lost_or_doubled(redis_app, redis_conn):
         point = make_point()
         for i in range(12):
             Respondent(redis_app, point.token).submit({**GOOD_ANSWERS, "q_comment": f"第{i}次：排队太久了"})
+        # Its own process group: RQ's scheduler is a child process that a SIGKILL of the worker alone would
+        # orphan (it would hold the scheduler lock for the rest of the run). A crashed service's cgroup goes too.
         proc = subprocess.Popen([sys.executable, "-m", "flask", "worker"], cwd=ROOT, env=worker_env(redis_app),
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         deadline = time.time() + 120
         while time.time() < deadline:
             _db.session.expire_all()
             if _db.session.scalar(select(Comment.id).where(Comment.status == "done").limit(1)):
                 break
             time.sleep(0.05)
-        proc.kill()
+        os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(10)
         # Whatever the killed worker held is now stale: age the rows so the sweeper takes them again.
         _db.session.execute(update(Comment).where(Comment.status == "pending")
