@@ -87,6 +87,7 @@ def test_two_interviews_in_a_row_the_second_starts_clean(make_app):
         history = page.evaluate("() => history.length")
         page.click(".startbtn")
         page.wait_for_selector("form.interview")
+        page.wait_for_load_state("domcontentloaded")  # kiosk.js (deferred) has given this interview its key
         first_key = page.input_value("input[name=submission_key]")
         answer(page, role="家属或陪护", comment="护士夜里巡房很及时，谢谢")
         screenshot(page, "kiosk-interview-tablet")
