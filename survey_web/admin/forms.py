@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms import PasswordField, SelectChoice, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from ..forms import Form, QueryFilterForm
 from ..models.users import ROLE_NAMES
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     """A new staff account."""
     username = StringField(_l("Username"), validators=[
         DataRequired(), Length(max=64),
         Regexp(r"^[A-Za-z0-9_.\-]+$", message=_l("Letters, digits, dot, dash and underscore only."))],
         render_kw={"autocomplete": "off", "autocapitalize": "none"})
     display_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
-    role = SelectField(_l("Role"), choices=list(ROLE_NAMES.items()), validators=[DataRequired()])
+    role = SelectField(_l("Role"), choices=[SelectChoice(k, v) for k, v in ROLE_NAMES.items()],
+                       validators=[DataRequired()])
     hospital = SelectField(_l("Hospital"), coerce=str, validators=[Optional()])
     department = SelectField(_l("Department (department heads)"), coerce=str, validators=[Optional()])
     hospitals = SelectMultipleField(_l("Hospitals overseen (health commission)"), coerce=str,
@@ -26,17 +27,14 @@ class UserForm(FlaskForm):
                              render_kw={"autocomplete": "new-password"})
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(Form):
     """A new password set by an administrator."""
     password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=256)],
                              render_kw={"autocomplete": "new-password"})
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(QueryFilterForm):
     """Audit log filters from the query string."""
-
-    class Meta:
-        csrf = False
 
     entity = StringField(_l("Record type"), validators=[Optional(), Length(max=48)])
     # Nine digits at most: ids are 32-bit INTEGER columns, and a larger number would overflow the query.

@@ -8,6 +8,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms import SelectChoice
 
 from .. import audit
 from ..auth.passwords import hash_password, password_problem
@@ -41,11 +42,12 @@ def index():
 def _user_form() -> UserForm:
     form = UserForm()
     hospitals = db.session.scalars(select(Hospital).order_by(Hospital.code)).all()
-    form.hospital.choices = [("", _("None (administrators)"))] + [(str(h.id), h.name) for h in hospitals]
-    form.hospitals.choices = [(str(h.id), h.name) for h in hospitals]
+    form.hospital.choices = [SelectChoice("", _("None (administrators)"))] + [
+        SelectChoice(str(h.id), h.name) for h in hospitals]
+    form.hospitals.choices = [SelectChoice(str(h.id), h.name) for h in hospitals]
     departments = db.session.scalars(select(Department).order_by(Department.hospital_id, Department.code)).all()
-    form.department.choices = [("", _("None"))] + [(str(d.id), f"{d.hospital.name} · {d.name}")
-                                                    for d in departments]
+    form.department.choices = [SelectChoice("", _("None"))] + [
+        SelectChoice(str(d.id), f"{d.hospital.name} · {d.name}") for d in departments]
     return form
 
 
@@ -151,7 +153,8 @@ def audit_log():
     """The audit log, newest first, filtered; read-only."""
     form = AuditFilterForm(request.args)
     users = db.session.scalars(select(User).order_by(User.username)).all()
-    form.user.choices = [("", _("Everyone"))] + [(str(u.id), f"{u.username} · {u.display_name}") for u in users]
+    form.user.choices = [SelectChoice("", _("Everyone"))] + [
+        SelectChoice(str(u.id), f"{u.username} · {u.display_name}") for u in users]
     form.validate()
     query = select(AuditEvent, User.username).outerjoin(User, User.id == AuditEvent.user_id)
     if form.entity.data and not form.entity.errors:

@@ -1,11 +1,12 @@
 """The volunteer's small forms; the interview itself is the respondent's survey form (survey.forms)."""
 
-from flask_wtf import FlaskForm
 from wtforms import IntegerField
 from wtforms.validators import InputRequired
 
+from ..forms import Form
 
-class RoundForm(FlaskForm):
+
+class RoundForm(Form):
     """Choosing where this round of interviews happens: one button per point (ward, bed area)."""
 
     point = IntegerField(validators=[InputRequired()])

@@ -7,6 +7,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms import SelectChoice
 
 from analysis.deidentify import deidentify
 from analysis.taxonomy import THEMES
@@ -33,16 +34,21 @@ def _filter_form() -> CommentFilterForm:
     form = CommentFilterForm(request.args)
     departments = visible_departments(current_user)
     several = len({d.hospital_id for d in departments}) > 1
-    form.department.choices = [("", _("All departments"))] + [
-        (str(d.id), f"{d.hospital.name} · {d.name}" if several else d.name) for d in departments]
-    form.point.choices = [("", _("All survey points"))] + [
-        (str(p.id), f"{d.name} · {p.name}") for d in departments for p in d.points]
-    form.theme.choices = [("", _("All themes"))] + [(code, theme_label(code)) for code in THEMES]
-    form.polarity.choices = [("", _("Any polarity"))] + [(k, str(v)) for k, v in POLARITY_LABELS.items()]
-    form.urgent.choices = [("", _("Urgent or not")), ("yes", _("Urgent only")), ("no", _("Not urgent"))]
-    form.mode.choices = [("", _("Any mode"))] + [(k, str(v)) for k, v in MODE_LABELS.items()]
-    form.reviewed.choices = [("", _("Reviewed or not")), ("yes", _("Corrected by staff")),
-                             ("no", _("Model labels only"))]
+    form.department.choices = [SelectChoice("", _("All departments"))] + [
+        SelectChoice(str(d.id), f"{d.hospital.name} · {d.name}" if several else d.name) for d in departments]
+    form.point.choices = [SelectChoice("", _("All survey points"))] + [
+        SelectChoice(str(p.id), f"{d.name} · {p.name}") for d in departments for p in d.points]
+    form.theme.choices = [SelectChoice("", _("All themes"))] + [
+        SelectChoice(code, theme_label(code)) for code in THEMES]
+    form.polarity.choices = [SelectChoice("", _("Any polarity"))] + [
+        SelectChoice(k, str(v)) for k, v in POLARITY_LABELS.items()]
+    form.urgent.choices = [SelectChoice("", _("Urgent or not")), SelectChoice("yes", _("Urgent only")),
+                           SelectChoice("no", _("Not urgent"))]
+    form.mode.choices = [SelectChoice("", _("Any mode"))] + [
+        SelectChoice(k, str(v)) for k, v in MODE_LABELS.items()]
+    form.reviewed.choices = [SelectChoice("", _("Reviewed or not")),
+                             SelectChoice("yes", _("Corrected by staff")),
+                             SelectChoice("no", _("Model labels only"))]
     form.validate()
     return form
 

@@ -3,19 +3,26 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    DateField,
+    HiddenField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+
+from ..forms import Form, QueryFilterForm
+
 
 # Years 2000-2999, as the dashboard's: 9999-12 has no following month to end at, 0001-01 no UTC start.
 MONTH = Regexp(r"^2[0-9]{3}-(0[1-9]|1[0-2])$", message=_l("Use a month like 2025-10."))
 
 
-class CommentFilterForm(FlaskForm):
+class CommentFilterForm(QueryFilterForm):
     """The comment list's filters, read from the query string (no CSRF: it changes nothing)."""
-
-    class Meta:
-        csrf = False
 
     month = StringField(_l("Month"), validators=[Optional(), MONTH], render_kw={"placeholder": "2025-10"})
     department = SelectField(_l("Department"), coerce=str, validators=[Optional()])
@@ -28,43 +35,45 @@ class CommentFilterForm(FlaskForm):
     q = StringField(_l("Keyword"), validators=[Optional(), Length(max=100)], render_kw={"type": "search"})
 
 
-class NoteForm(FlaskForm):
+class NoteForm(Form):
     """A free-text note: a correction's reason, a progress report."""
 
     text = TextAreaField(_l("Note"), validators=[DataRequired(), Length(max=2000)])
 
 
-class CorrectionForm(FlaskForm):
+class CorrectionForm(Form):
     """Staff labels; the theme selects are read from the request by `comment_views` (one per theme)."""
 
     note = TextAreaField(_l("Reason (optional)"), validators=[Optional(), Length(max=500)])
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(Form):
     """A button that only needs the CSRF token."""
 
 
-class FollowupForm(FlaskForm):
+class FollowupForm(Form):
     """A follow-up with the patient and, optionally, the outcome so far."""
     followup_note = TextAreaField(_l("Follow-up with the patient (回访)"),
                                   validators=[DataRequired(), Length(max=2000)])
     outcome = TextAreaField(_l("Outcome"), validators=[Optional(), Length(max=2000)])
 
 
-class CloseAlertForm(FlaskForm):
+class CloseAlertForm(Form):
     """The outcome that closes an urgent comment."""
     outcome = TextAreaField(_l("Outcome"), validators=[DataRequired(), Length(max=2000)])
 
 
-class GenerateForm(FlaskForm):
+class GenerateForm(Form):
     """Generate a month's lists now (the hospital only for administrators)."""
     month = StringField(_l("Month"), validators=[DataRequired(), MONTH])
     hospital = SelectField(_l("Hospital"), coerce=int, validators=[Optional()])
     refresh = SelectField(_l("If the list exists"), coerce=str,
-                          choices=[("", _l("Keep it")), ("1", _l("Refresh the drafts"))], validators=[Optional()])
+                          choices=[SelectChoice("", _l("Keep it")),
+                                   SelectChoice("1", _l("Refresh the drafts"))],
+                          validators=[Optional()])
 
 
-class ItemForm(FlaskForm):
+class ItemForm(Form):
     """The four 明确 of an item."""
 
     problem = TextAreaField(_l("Problem (整改事项)"), validators=[DataRequired(), Length(max=4000)])
@@ -81,7 +90,7 @@ class ManualItemForm(ItemForm):
     count = IntegerField(_l("Times reported"), default=0, validators=[Optional(), NumberRange(min=0, max=100000)])
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """A ledger step: accept, reject, restore, start, close or reopen."""
 
     action = HiddenField(validators=[InputRequired()])
@@ -90,12 +99,12 @@ class ActionForm(FlaskForm):
     closure_evidence = TextAreaField(_l("Evidence"), validators=[Optional(), Length(max=4000)])
 
 
-class SplitForm(FlaskForm):
+class SplitForm(Form):
     """The part split off a draft: its problem and how many mentions move to it."""
     problem = TextAreaField(_l("Problem of the new item"), validators=[DataRequired(), Length(max=4000)])
     count = IntegerField(_l("Mentions moved to it"), default=0, validators=[InputRequired(), NumberRange(min=0)])
 
 
-class SummaryForm(FlaskForm):
+class SummaryForm(Form):
     """The month's 结果通报."""
     summary = TextAreaField(_l("Summary (结果通报)"), validators=[DataRequired(), Length(max=10000)])

@@ -9,6 +9,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms import SelectChoice
 
 from analysis.ledger import TransitionError
 from analysis.taxonomy import THEMES
@@ -38,7 +39,7 @@ def _generate_form() -> GenerateForm:
     query = select(Hospital).order_by(Hospital.code)
     if visible is not None:
         query = query.where(Hospital.id.in_(visible or {-1}))
-    form.hospital.choices = [(h.id, h.name) for h in db.session.scalars(query)]
+    form.hospital.choices = [SelectChoice(h.id, h.name) for h in db.session.scalars(query)]
     return form
 
 
@@ -66,8 +67,8 @@ def generate():
             abort(404)  # a hospital outside the user's scope
         flash(_("Please give a month like 2025-10."))
         return redirect(url_for("office.problems"))
-    hospital_id = form.hospital.data or (form.hospital.choices[0][0] if form.hospital.choices else None)
-    if hospital_id not in {h for h, _name in form.hospital.choices}:
+    hospital_id = form.hospital.data or (form.hospital.choices[0].value if form.hospital.choices else None)
+    if hospital_id not in {choice.value for choice in form.hospital.choices}:
         abort(404)
     if not enqueue_generation(hospital_id, form.month.data, refresh=form.refresh.data == "1",
                               user_id=current_user.id):
@@ -97,9 +98,10 @@ def _related_items(problem_list: ProblemList) -> list[ProblemItem]:
 
 def _manual_form() -> ManualItemForm:
     form = ManualItemForm()
-    form.theme.choices = [("", _("Other"))] + [(code, theme_label(code)) for code in THEMES]
-    form.department.choices = [("", _("Whole hospital"))] + [(str(d.id), d.name)
-                                                            for d in visible_departments(current_user)]
+    form.theme.choices = [SelectChoice("", _("Other"))] + [
+        SelectChoice(code, theme_label(code)) for code in THEMES]
+    form.department.choices = [SelectChoice("", _("Whole hospital"))] + [
+        SelectChoice(str(d.id), d.name) for d in visible_departments(current_user)]
     return form
 
 

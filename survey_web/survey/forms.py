@@ -7,13 +7,13 @@ import re
 from babel.support import Translations
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, Field, HiddenField, RadioField, StringField, TextAreaField
+from wtforms import BooleanField, Field, HiddenField, RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.i18n import messages_path
 from wtforms.validators import InputRequired, Optional, ValidationError
 
 from question_banks import DEFAULT_MAX_LENGTH, Bank, Question, scale_levels
 
+from ..forms import Form
 from ..i18n import BANK_TAG, pick
 
 # Mainland mobile or landline, optionally +86; separators are stripped before matching.
@@ -53,7 +53,7 @@ def wtforms_translations() -> Translations:
     return catalogue
 
 
-class SurveyForm(FlaskForm):
+class SurveyForm(Form):
     """Fields every survey has; bank questions are added by `build_form`."""
 
     class Meta:
@@ -62,7 +62,8 @@ class SurveyForm(FlaskForm):
 
     role = RadioField(
         _l("You are"),
-        choices=[("patient", _l("The patient")), ("family", _l("A family member or carer"))],
+        choices=[SelectChoice("patient", _l("The patient")),
+                 SelectChoice("family", _l("A family member or carer"))],
         validators=[InputRequired(message=_l("Please tell us whether you are the patient or a family member."))],
     )
     contact_consent = BooleanField(_l("I agree that the hospital may contact me about my feedback"))
@@ -134,11 +135,11 @@ def _form_class(bank: Bank, locale: str) -> tuple[type[SurveyForm], list[tuple[Q
         label = pick(question.text, locale)
         required = InputRequired(message=_l("Please answer this question.")) if question.required else Optional()
         if question.type == "scale":
-            choices = [(NA if level.value is None else str(level.value), level.label[tag])
+            choices = [SelectChoice(NA if level.value is None else str(level.value), level.label[tag])
                        for level in scale_levels(na=question.na)]
             attrs[name] = RadioField(label, choices=choices, validators=[required])
         elif question.type == "choice":
-            choices = [(opt.value, pick(opt.label, locale)) for opt in question.options]
+            choices = [SelectChoice(opt.value, pick(opt.label, locale)) for opt in question.options]
             attrs[name] = RadioField(label, choices=choices, validators=[required])
         else:
             limit = question.max_length or DEFAULT_MAX_LENGTH

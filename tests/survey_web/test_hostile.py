@@ -51,6 +51,22 @@ def test_random_posts_never_crash_or_half_store(app, db, data, keep_tokens):
     no_half_responses()
 
 
+@pytest.mark.parametrize("blank", [" ", "\u3000", "\t\n"])
+@pytest.mark.parametrize("field", ["role", "q_overall", "q_waiting", "q_parking", "q_comment", "contact"])
+def test_a_blank_answer_counts_as_no_answer(app, db, field, blank):
+    """Spaces (or a full-width space) sent for a field are no answer: a required one is asked for again,
+    an optional one is stored as unanswered; never a 500."""
+    point = make_point()
+    client = app.test_client()
+    tokens = hidden_fields(client.get(f"/s/{point.token}").get_data(as_text=True))
+    reply = client.post(f"/s/{point.token}", data={**tokens, **GOOD_ANSWERS, field: blank})
+    assert reply.status_code in (302, 422), reply.status_code
+    if reply.status_code == 302:
+        code = field.removeprefix("q_")
+        assert _db.session.scalar(select(func.count(Answer.id)).where(Answer.question_code == code)) == 0
+    no_half_responses()
+
+
 @pytest.mark.parametrize("path", ["/s/", "/s/%ff%fe", "/s/" + "A" * 5000, "/s/AAAAAAAAAAAAAAAAAAAAAA/thanks",
                                   "/kiosk/enrol/x", "/kiosk/enrol/" + "z" * 40, "/staff/login?next=%00",
                                   "/static/../../etc/passwd", "/healthz?x=%ff"])

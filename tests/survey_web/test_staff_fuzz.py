@@ -103,7 +103,7 @@ ADMIN_POSTS = [
 PLACEHOLDERS = ["{item}", "{draft}", "{hospital}", "{department}", "admin", "dept_head", "quality", "2025-10"]
 # Values known to have broken pages somewhere: each is tried in every parameter and every field.
 NASTY = ["\x00", "a\x00b", "9999-12", "0001-01", "2026-13", "99999H1", str(2**31), str(2**63), "x" * 5000,
-         "٢٠٢٥-١٠", PAYLOADS[1]]
+         "٢٠٢٥-١٠", PAYLOADS[1], " ", "\u3000\t", " 1 "]  # blanks: WTForms' Optional() passes them unvalidated
 # A valid filling of each form, so that a NASTY value in one field gets past the others' validation.
 VALID = {
     "/office/urgent/{alert}/followup": {"followup_note": "已电话回访"},
