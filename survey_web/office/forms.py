@@ -16,7 +16,6 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from ..forms import Form, QueryFilterForm
 
-
 # Years 2000-2999, as the dashboard's: 9999-12 has no following month to end at, 0001-01 no UTC start.
 MONTH = Regexp(r"^2[0-9]{3}-(0[1-9]|1[0-2])$", message=_l("Use a month like 2025-10."))
 
