@@ -2,8 +2,8 @@
 
 WTForms' Optional() treats "   " (or a full-width space) as empty and stops the chain, clearing the other
 validators' errors, while the field's data stays "   ": a blank sent for an optional radio or select
-would pass validation and then fail in int(). Stripping first makes it plain empty. Passwords are left
-as typed.
+would pass validation and then fail in int(). Stripping first makes it plain empty (a multiple select
+drops blank entries). Passwords are left as typed.
 """
 
 from __future__ import annotations
@@ -13,7 +13,11 @@ from wtforms import PasswordField
 
 
 def _strip(value):
-    return value.strip() if isinstance(value, str) else value
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, list):  # a multiple select: blank entries are no choice at all
+        return [v.strip() if isinstance(v, str) else v for v in value if not isinstance(v, str) or v.strip()]
+    return value
 
 
 class Form(FlaskForm):
