@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, String, Text
+from sqlalchemy import Boolean, DateTime, ForeignKey, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -24,6 +24,8 @@ class UrgentAlert(db.Model):
     followup_note: Mapped[str | None] = mapped_column(Text)
     outcome: Mapped[str | None] = mapped_column(Text)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Closed by the office as not urgent (误报): the staff's judgement, kept apart from the model's flag.
+    false_alarm: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     notified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     comment = relationship("Comment")

@@ -136,9 +136,10 @@ def export_labels(output: Path | None) -> None:
 
     lines = []
     for row, labels in labelled_examples():
+        urgent = bool(row.urgent) and not row.false_alarm  # the office's "not urgent" overrides the model
         lines.append(json.dumps({
-            "id": row.id, "text": deidentify(row.text), "themes": labels["staff"], "urgent": bool(row.urgent),
-            "urgent_reason": row.urgent_reason if row.urgent else None, "model_themes": labels["model"],
+            "id": row.id, "text": deidentify(row.text), "themes": labels["staff"], "urgent": urgent,
+            "urgent_reason": row.urgent_reason if urgent else None, "model_themes": labels["model"],
             "model_version": row.model_version,
             "reviewed_at": row.reviewed_at.isoformat() if row.reviewed_at else None,
         }, ensure_ascii=False))

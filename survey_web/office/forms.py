@@ -62,6 +62,12 @@ class CloseAlertForm(Form):
     outcome = TextAreaField(_l("Outcome"), validators=[DataRequired(), Length(max=2000)])
 
 
+class DismissAlertForm(Form):
+    """Why a flagged comment is not urgent after all (误报); the alert closes without a follow-up."""
+    reason = TextAreaField(_l("Why it is not urgent"), validators=[DataRequired(), Length(max=500)],
+                           render_kw={"placeholder": _l("e.g. praise for careful identity checks; no harm described")})
+
+
 class GenerateForm(Form):
     """Generate a month's lists now (the hospital only for administrators)."""
     month = StringField(_l("Month"), validators=[DataRequired(), MONTH])

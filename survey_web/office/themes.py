@@ -15,7 +15,7 @@ from analysis.taxonomy import THEMES
 
 from .. import audit
 from ..extensions import db
-from ..models import Comment, CommentTheme, User, utcnow
+from ..models import Comment, CommentTheme, UrgentAlert, User, utcnow
 from ..models.review import CommentReview, effective, reviewed  # noqa: F401 - re-exported for the views
 
 
@@ -94,8 +94,9 @@ def labelled_examples() -> list[tuple]:
     """Every reviewed comment as (row, labels), oldest review first: the retraining export."""
     rows = db.session.execute(
         select(Comment.id, Comment.text, Comment.urgent, Comment.urgent_reason, Comment.model_version,
-               CommentReview.reviewed_at)
+               CommentReview.reviewed_at, UrgentAlert.false_alarm)
         .outerjoin(CommentReview, CommentReview.comment_id == Comment.id)
+        .outerjoin(UrgentAlert, UrgentAlert.comment_id == Comment.id)
         .where(reviewed(Comment.id)).order_by(CommentReview.reviewed_at, Comment.id)).all()
     labels = themes_of(row.id for row in rows)
     return [(row, labels[row.id]) for row in rows]

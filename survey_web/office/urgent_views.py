@@ -15,7 +15,7 @@ from ..extensions import db
 from ..models import Department, Response, SurveyPoint, UrgentAlert, utcnow
 from . import bp
 from .access import OFFICE_ROLES, alert_or_404, alerts_query
-from .forms import CloseAlertForm, EmptyForm, FollowupForm
+from .forms import CloseAlertForm, DismissAlertForm, EmptyForm, FollowupForm
 from .paging import paginate
 from .routes import ack_cutoff, show_dt
 from .timeutil import as_utc
@@ -28,7 +28,8 @@ REASON_LABELS = {"self_harm": _l("Self-harm risk"), "violence": _l("Violence"), 
 
 def _snapshot(alert: UrgentAlert) -> dict:
     return {"acknowledged_at": show_dt(alert.acknowledged_at) or None, "followup_note": alert.followup_note,
-            "outcome": alert.outcome, "closed_at": show_dt(alert.closed_at) or None}
+            "outcome": alert.outcome, "closed_at": show_dt(alert.closed_at) or None,
+            "false_alarm": alert.false_alarm}
 
 
 @bp.get("/urgent")
@@ -61,6 +62,7 @@ def _alert_page(alert: UrgentAlert, contact: str | None = None, status: int = 20
         masked = mask_phone(plain) if plain else _("(cannot be decrypted with the current keys)")
     forms.setdefault("followup_form", FollowupForm())
     forms.setdefault("close_form", CloseAlertForm())
+    forms.setdefault("dismiss_form", DismissAlertForm())
     return render_template("office/alert.html", alert=alert, response=response, masked_contact=masked,
                            contact=contact, reasons=REASON_LABELS, form=EmptyForm(),
                            **forms), status
@@ -85,6 +87,19 @@ def _acknowledge(alert: UrgentAlert) -> bool:
     return bool(claimed)
 
 
+def _open_alert(alert_id: int, form, form_name: str, acknowledge: bool = False):
+    """The open alert ALERT_ID in the user's scope with FORM validated: (alert, None), or (alert, the page
+    again with FORM's errors, 400). A closed alert is a 409. ACKNOWLEDGE: acting on it acknowledges it."""
+    found = alert_or_404(current_user, alert_id)
+    if found.closed_at is not None:
+        abort(409)
+    if not form.validate_on_submit():
+        return found, _alert_page(found, status=400, **{form_name: form})
+    if acknowledge and _acknowledge(found):
+        db.session.refresh(found)
+    return found, None
+
+
 @bp.post("/urgent/<int:alert_id>/ack")
 @roles_required(*OFFICE_ROLES)
 def acknowledge(alert_id: int):
@@ -102,14 +117,9 @@ def acknowledge(alert_id: int):
 @roles_required(*OFFICE_ROLES)
 def followup(alert_id: int):
     """Record a follow-up with the patient (回访), appended to the record."""
-    found = alert_or_404(current_user, alert_id)
-    form = FollowupForm()
-    if found.closed_at is not None:
-        abort(409)
-    if not form.validate_on_submit():
-        return _alert_page(found, status=400, followup_form=form)
-    _acknowledge(found)
-    db.session.refresh(found)
+    found, refused = _open_alert(alert_id, form := FollowupForm(), "followup_form", acknowledge=True)
+    if refused:
+        return refused
     before = _snapshot(found)
     now = utcnow()
     line = f"{show_dt(now)} {current_user.display_name}：{form.followup_note.data.strip()}"
@@ -127,12 +137,9 @@ def followup(alert_id: int):
 @roles_required(*OFFICE_ROLES)
 def close_alert(alert_id: int):
     """Close an urgent comment with its outcome (after a follow-up)."""
-    found = alert_or_404(current_user, alert_id)
-    form = CloseAlertForm()
-    if found.closed_at is not None:
-        abort(409)
-    if not form.validate_on_submit():
-        return _alert_page(found, status=400, close_form=form)
+    found, refused = _open_alert(alert_id, form := CloseAlertForm(), "close_form")
+    if refused:
+        return refused
     if found.followup_at is None:
         form.outcome.errors.append(_("Record the follow-up with the patient before closing."))
         return _alert_page(found, status=400, close_form=form)
@@ -141,6 +148,25 @@ def close_alert(alert_id: int):
     audit.record("close", "urgent_alert", found.id, before=before, after=_snapshot(found))
     db.session.commit()
     flash(_("The urgent comment is closed."))
+    return redirect(url_for("office.urgent"))
+
+
+@bp.post("/urgent/<int:alert_id>/dismiss")
+@roles_required(*OFFICE_ROLES)
+def dismiss_alert(alert_id: int):
+    """Close a flagged comment as not urgent (误报), with the reason; no follow-up call is needed.
+
+    The model's flag on the comment stays as it was; the staff's judgement is the alert's `false_alarm`,
+    and `flask export-labels` exports the comment as not urgent.
+    """
+    found, refused = _open_alert(alert_id, form := DismissAlertForm(), "dismiss_form", acknowledge=True)
+    if refused:
+        return refused
+    before = _snapshot(found)
+    found.false_alarm, found.outcome, found.closed_at = True, form.reason.data, utcnow()
+    audit.record("dismiss", "urgent_alert", found.id, before=before, after=_snapshot(found))
+    db.session.commit()
+    flash(_("Closed as not urgent."))
     return redirect(url_for("office.urgent"))
 
 

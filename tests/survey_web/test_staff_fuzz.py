@@ -82,6 +82,7 @@ POSTS = [
     ("/office/urgent/{alert}/followup", ["followup_note", "outcome"]),
     ("/office/urgent/{alert}/close", ["outcome"]),
     ("/office/urgent/{alert}/contact", []),
+    ("/office/urgent/{alert}/dismiss", ["reason"]),
     ("/office/problems/generate", ["month", "hospital", "refresh"]),
     ("/office/problems/{list}/merge", ["item", "item"]),
     ("/office/problems/{list}/items", ["problem", "measure", "owner_office", "owner_person", "deadline", "theme",

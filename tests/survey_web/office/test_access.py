@@ -105,6 +105,8 @@ POSTS = [
      expect({"admin", "quality", "orth"}, visible={"admin", "quality", "orth"}, ok=302)),
     ("office.close_alert", "/office/urgent/{card_alert}/close", {"outcome": ""},
      expect(CARD_ONLY, visible=CARD_ONLY, ok=400)),
+    ("office.dismiss_alert", "/office/urgent/{card_alert}/dismiss", {"reason": ""},
+     expect(CARD_ONLY, visible=CARD_ONLY, ok=400)),
     ("office.reveal_contact", "/office/urgent/{card_alert}/contact", {}, expect(CARD_ONLY, visible=CARD_ONLY)),
     ("office.generate", "/office/problems/generate", {"month": "bad"}, expect(MANAGERS, ok=302)),
     ("office.merge", "/office/problems/{card_list}/merge", {"item": ["{card_draft}", "{card_draft2}"]},

@@ -89,6 +89,10 @@ def test_quality_office_runs_the_month_and_department_head_sees_only_theirs(make
         page.goto(f"{base}/office/urgent")
         assert "停车场有人打人" in page.content()
         screenshot(page, "office-urgent-inbox")
+        page.locator("a", has_text="停车场有人打人").click()
+        page.locator("summary", has_text="按误报关闭").click()  # <details>: works without JavaScript too
+        assert page.locator("textarea[name=reason]").is_visible()
+        screenshot(page, "office-alert-dismiss")
 
         with app.app_context():
             closed = _db.session.scalar(select(ProblemItem).where(ProblemItem.status == "closed"))

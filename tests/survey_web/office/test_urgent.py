@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -71,6 +72,33 @@ def test_acknowledge_follow_up_and_close_are_recorded_and_audited(app, world):
     assert _post(client, f"{page}/followup", page, followup_note="再补充").status_code == 409
     closed_tab = client.get("/office/urgent?tab=closed").get_data(as_text=True)
     assert "偷手机" in closed_tab and "偷手机" not in client.get("/office/urgent").get_data(as_text=True)
+
+
+def test_false_alarm_closes_without_a_follow_up_and_exports_as_not_urgent(app, world):
+    """'Not urgent' needs a reason, closes the alert at once (acknowledging it), is audited, leaves the
+    model's flag alone, and makes `flask export-labels` say urgent: false once the comment is reviewed."""
+    alert = alert_of(world.fresh)
+    page = f"/office/urgent/{alert.id}"
+    client = app.test_client()
+    login(client, "quality")
+    assert "按误报关闭" in client.get(page).get_data(as_text=True)
+    empty = _post(client, f"{page}/dismiss", page, reason="   ")
+    assert empty.status_code == 400 and "<details class=\"dismiss\" open>" in empty.get_data(as_text=True)
+    assert _post(client, f"{page}/dismiss", page, reason="护士及时发现并核对，未造成伤害").status_code == 302
+    _db.session.refresh(alert)
+    assert alert.false_alarm and alert.closed_at and alert.acknowledged_by == world.users["quality"].id
+    assert alert.outcome == "护士及时发现并核对，未造成伤害" and alert.comment.urgent, "the model's flag is kept"
+    actions = _db.session.scalars(select(AuditEvent.action).where(AuditEvent.entity == "urgent_alert")
+                                  .order_by(AuditEvent.id)).all()
+    assert actions == ["acknowledge", "dismiss"]
+    assert _post(client, f"{page}/dismiss", page, reason="再来一次").status_code == 409
+    assert "误报（不属紧急）" in client.get("/office/urgent?tab=closed").get_data(as_text=True)
+    comment_page = f"/office/comments/{alert.comment_id}"
+    client.post(f"{comment_page}/themes", data={"csrf_token": csrf_of(client, comment_page),
+                                                "theme_safety": "pos", "note": ""})
+    out = app.test_cli_runner().invoke(args=["export-labels"]).output
+    line = json.loads(out.splitlines()[0])
+    assert line["urgent"] is False and line["urgent_reason"] is None and line["themes"] == {"safety": "pos"}
 
 
 def test_contact_is_masked_until_revealed_and_each_viewing_is_audited(app, world):
