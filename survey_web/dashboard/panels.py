@@ -30,10 +30,12 @@ class UrgentItem:
 
 
 def latest_urgent(point_ids: list[int] | None, limit: int = 5) -> list[UrgentItem]:
-    """The newest urgent alerts inside the scope, newest first."""
+    """The newest urgent alerts inside the scope, newest first; those the office closed as false alarms
+    are left out."""
     query = select(UrgentAlert.id, UrgentAlert.reason, UrgentAlert.created_at, UrgentAlert.acknowledged_at,
                    UrgentAlert.closed_at, Comment.text, Response.point_id) \
         .join(Comment, Comment.id == UrgentAlert.comment_id).join(Response, Response.id == Comment.response_id) \
+        .where(UrgentAlert.false_alarm.is_(False)) \
         .order_by(UrgentAlert.created_at.desc(), UrgentAlert.id.desc()).limit(limit)
     if point_ids is not None:
         query = query.where(Response.point_id.in_(point_ids or [-1]))

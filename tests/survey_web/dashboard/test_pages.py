@@ -29,6 +29,9 @@ def world(app, db):
     urgent = respond(world.orth_point, when, {"overall": 1}, comment="护工推床撞到老人没人管",
                      themes={"safety": "neg"}, urgent=True)
     _db.session.add(UrgentAlert(comment_id=urgent.comment.id, reason="safety"))
+    praise = respond(world.orth_point, when, {"overall": 5}, comment="护士发药前核对腕带很仔细",
+                     themes={"safety": "pos"}, urgent=True)
+    _db.session.add(UrgentAlert(comment_id=praise.comment.id, reason="safety", false_alarm=True))
     many(world.card_point, beijing(2025, 9, 12), 40, {"overall": 4, "nurse_communication": 5})
     return world
 
@@ -50,11 +53,12 @@ def test_month_at_a_glance(app, world):
     assert "<title id=\"departments-t\">" in html and "<desc id=\"heat-d\">" in html
     assert html.index("心内科", html.index('id="departments"')) < html.index("骨科", html.index('id="departments"'))
     assert "护工推床撞到老人" in html and "患者安全" in html
+    assert "核对腕带" not in html, "a false alarm closed by the office is not listed as urgent"
     assert "较 2025-09 下降最多的维度" in html
 
 
 def test_small_n_figures_are_greyed(app, world):
-    """ORTH has 14 respondents and the assisted mode 6: both are greyed, hatched in charts, and unranked."""
+    """ORTH has 15 respondents and the assisted mode 6: both are greyed, hatched in charts, and unranked."""
     client = app.test_client()
     login(client, "quality")
     html = page(client, "/dashboard/?month=2025-10")
