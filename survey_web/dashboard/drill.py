@@ -13,6 +13,7 @@ from .. import banks
 from ..auth.scope import roles_required
 from ..extensions import db
 from ..models import Answer, Comment, CommentTheme, Response
+from ..models.alerts import still_urgent
 from . import bp
 from .args import OFFICE, choice_arg, int_arg, mode_arg, month_arg, role_arg
 from .cube import RECOMMEND_OPTIONS
@@ -79,7 +80,7 @@ def _query(month, f: Filters, org: Org, scope: Scope):
     if f.point is not None:
         points = [f.point]
     query = select(Response.id, Response.submitted_at, Response.role, Response.mode, Response.point_id,
-                   Comment.id, Comment.text, Comment.urgent) \
+                   Comment.id, Comment.text, still_urgent()) \
         .outerjoin(Comment, Comment.response_id == Response.id) \
         .where(Response.submitted_at >= month.start, Response.submitted_at < month.end)
     if points is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, String, Text, false
+from sqlalchemy import Boolean, ColumnElement, DateTime, ForeignKey, String, Text, and_, exists, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -29,3 +29,11 @@ class UrgentAlert(db.Model):
     notified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     comment = relationship("Comment")
+
+
+def still_urgent() -> ColumnElement[bool]:
+    """SQL: the comment is flagged urgent and the office has not closed its alert as a false alarm."""
+    from .responses import Comment
+
+    return and_(Comment.urgent.is_(True), ~exists().where(UrgentAlert.comment_id == Comment.id,
+                                                           UrgentAlert.false_alarm.is_(True)))

@@ -17,6 +17,7 @@ from ..auth.scope import roles_required, visible_departments
 from ..extensions import db
 from ..i18n import pick
 from ..models import Comment, Department, Response, SurveyPoint, UrgentAlert
+from ..models.alerts import still_urgent
 from . import bp
 from .access import OFFICE_ROLES, comment_or_404, comments_query
 from .forms import CommentFilterForm, CorrectionForm, EmptyForm
@@ -27,7 +28,8 @@ from .timeutil import month_window
 
 PER_PAGE = 50
 EXPORT_LIMIT = 20000
-COLUMNS = (Comment, Response.mode, Response.submitted_at, SurveyPoint.name, Department.name, Department.id)
+COLUMNS = (Comment, Response.mode, Response.submitted_at, SurveyPoint.name, Department.name, Department.id,
+           still_urgent().label("urgent"))
 
 
 def _filter_form() -> CommentFilterForm:
@@ -72,7 +74,7 @@ def filtered_query(form: CommentFilterForm):
     if theme or polarity:
         query = query.where(has_theme(theme or None, polarity or None))
     if urgent := _ok(form.urgent):
-        query = query.where(Comment.urgent.is_(urgent == "yes"))
+        query = query.where(still_urgent() if urgent == "yes" else ~still_urgent())
     if mode := _ok(form.mode):
         query = query.where(Response.mode == mode)
     if state := _ok(form.reviewed):
@@ -105,7 +107,7 @@ def comments_export(fmt: str):
     labels = themes_of(row[0].id for row in rows)
     headers = [_("Submitted"), _("Department"), _("Survey point"), _("Mode"), _("Urgent"), _("Themes"), _("Comment")]
     table = [[show_dt(row.submitted_at), row[4], row[3], str(MODE_LABELS.get(row.mode, row.mode)),
-              _("Yes") if row[0].urgent else "",
+              _("Yes") if row.urgent else "",
               "、".join(f"{theme_label(t)}({POLARITY_LABELS[p]})" for t, p in labels[row[0].id]["effective"].items()),
               deidentify(row[0].text)] for row in rows]
     if fmt == "csv":

@@ -93,6 +93,10 @@ def test_false_alarm_closes_without_a_follow_up_and_exports_as_not_urgent(app, w
     assert actions == ["acknowledge", "dismiss"]
     assert _post(client, f"{page}/dismiss", page, reason="再来一次").status_code == 409
     assert "误报（不属紧急）" in client.get("/office/urgent?tab=closed").get_data(as_text=True)
+    text = "护士差点打错针"
+    assert text not in client.get("/office/comments?urgent=yes").get_data(as_text=True)
+    assert text in client.get("/office/comments?urgent=no").get_data(as_text=True)
+    assert "偷手机" in client.get("/office/comments?urgent=yes").get_data(as_text=True), "the other stays urgent"
     comment_page = f"/office/comments/{alert.comment_id}"
     client.post(f"{comment_page}/themes", data={"csrf_token": csrf_of(client, comment_page),
                                                 "theme_safety": "pos", "note": ""})
