@@ -1,4 +1,5 @@
-"""Base form classes: every submitted value is stripped before it is validated.
+"""Base form classes: every submitted value is stripped before it is validated, and WTForms' own messages
+come from a catalogue loaded once per locale.
 
 WTForms' Optional() treats "   " (or a full-width space) as empty and stops the chain, clearing the other
 validators' errors, while the field's data stays "   ": a blank sent for an optional radio or select
@@ -8,8 +9,15 @@ drops blank entries). Passwords are left as typed.
 
 from __future__ import annotations
 
+from babel.support import Translations
+from flask_babel import get_locale
 from flask_wtf import FlaskForm
 from wtforms import PasswordField
+from wtforms.i18n import messages_path
+
+# WTForms' messages ("Not a valid choice") per locale: Flask-WTF reads and parses the catalogue again on
+# every request, and it never changes while the process runs.
+_wtforms_catalogues: dict[str, Translations] = {}
 
 
 def _strip(value):
@@ -20,10 +28,25 @@ def _strip(value):
     return value
 
 
+def wtforms_translations() -> Translations | None:
+    """WTForms' message catalogue for the request's locale, loaded once per process (None: no locale)."""
+    locale = get_locale()
+    if locale is None:
+        return None
+    key = str(locale)
+    catalogue = _wtforms_catalogues.get(key)
+    if catalogue is None:
+        catalogue = _wtforms_catalogues[key] = Translations.load(messages_path(), [locale], domain="wtforms")
+    return catalogue
+
+
 class Form(FlaskForm):
     """The app's form base class (CSRF from Flask-WTF)."""
 
     class Meta:
+        def get_translations(self, form):
+            return wtforms_translations()
+
         def bind_field(self, form, unbound_field, options):
             if issubclass(unbound_field.field_class, PasswordField):
                 return unbound_field.bind(form=form, **options)

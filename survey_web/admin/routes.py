@@ -59,7 +59,7 @@ def _check(form: UserForm) -> tuple[Hospital | None, Department | None, list[Hos
     role = form.role.data
     if problem := password_problem(form.password.data or ""):
         form.password.errors.append(problem)
-    if db.session.scalar(select(User.id).where(User.username == form.username.data.strip().lower())):
+    if db.session.scalar(select(User.id).where(User.username == form.username.data.lower())):
         form.username.errors.append(_("This username is taken."))
     if role == "commission":
         if not overseen:
@@ -84,7 +84,7 @@ def new_user():
     if form.validate_on_submit():
         hospital, department, overseen = _check(form)
         if not any(field.errors for field in form):
-            user = User(username=form.username.data.strip().lower(), display_name=form.display_name.data.strip(),
+            user = User(username=form.username.data.lower(), display_name=form.display_name.data,
                         role=form.role.data, password_hash=hash_password(form.password.data), hospital=hospital,
                         department=department, hospitals=overseen)
             db.session.add(user)
@@ -158,11 +158,11 @@ def audit_log():
     form.validate()
     query = select(AuditEvent, User.username).outerjoin(User, User.id == AuditEvent.user_id)
     if form.entity.data and not form.entity.errors:
-        query = query.where(AuditEvent.entity == form.entity.data.strip())
+        query = query.where(AuditEvent.entity == form.entity.data)
     if form.entity_id.data and not form.entity_id.errors:
         query = query.where(AuditEvent.entity_id == int(form.entity_id.data))
     if form.action.data and not form.action.errors:
-        query = query.where(AuditEvent.action == form.action.data.strip())
+        query = query.where(AuditEvent.action == form.action.data)
     if form.user.data and not form.user.errors:
         query = query.where(AuditEvent.user_id == int(form.user.data))
     page = paginate(query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()),

@@ -85,7 +85,7 @@ def login():
             form.password.errors.append(_("Too many failed attempts. Please wait a few minutes."))
             status = 429
         else:
-            username = form.username.data.strip().lower()
+            username = form.username.data.lower()
             user = db.session.scalar(select(User).where(func.lower(User.username) == username))
             # Verified even for unknown users, so response time does not reveal which usernames exist.
             matches = verify_password(user.password_hash if user else None, form.password.data)

@@ -79,7 +79,7 @@ def filtered_query(form: CommentFilterForm):
         query = query.where(Response.mode == mode)
     if state := _ok(form.reviewed):
         query = query.where(reviewed(Comment.id) if state == "yes" else ~reviewed(Comment.id))
-    if keyword := _ok(form.q).strip():
+    if keyword := _ok(form.q):
         escaped = keyword.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         query = query.where(Comment.text.ilike(f"%{escaped}%", escape="\\"))
     return query.order_by(Response.submitted_at.desc(), Comment.id.desc())

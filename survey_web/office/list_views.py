@@ -204,7 +204,7 @@ def summary(list_id: int):
         return redirect(url_for("office.problem_list", list_id=found.id))
     publish = request.form.get("publish") == "1"
     before = {"summary": found.summary, "published": found.published_at is not None}
-    found.summary = form.summary.data.strip()
+    found.summary = form.summary.data
     if publish:
         found.published_at, found.published_by = utcnow(), current_user.id
     audit.record("publish" if publish else "edit_summary", "problem_list", found.id, before=before,

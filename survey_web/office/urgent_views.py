@@ -122,11 +122,11 @@ def followup(alert_id: int):
         return refused
     before = _snapshot(found)
     now = utcnow()
-    line = f"{show_dt(now)} {current_user.display_name}：{form.followup_note.data.strip()}"
+    line = f"{show_dt(now)} {current_user.display_name}：{form.followup_note.data}"
     found.followup_note = f"{found.followup_note}\n{line}" if found.followup_note else line
     found.followup_at = now
-    if form.outcome.data and form.outcome.data.strip():
-        found.outcome = form.outcome.data.strip()
+    if form.outcome.data:
+        found.outcome = form.outcome.data
     audit.record("followup", "urgent_alert", found.id, before=before, after=_snapshot(found))
     db.session.commit()
     flash(_("Follow-up recorded."))
@@ -144,7 +144,7 @@ def close_alert(alert_id: int):
         form.outcome.errors.append(_("Record the follow-up with the patient before closing."))
         return _alert_page(found, status=400, close_form=form)
     before = _snapshot(found)
-    found.outcome, found.closed_at = form.outcome.data.strip(), utcnow()
+    found.outcome, found.closed_at = form.outcome.data, utcnow()
     audit.record("close", "urgent_alert", found.id, before=before, after=_snapshot(found))
     db.session.commit()
     flash(_("The urgent comment is closed."))

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import re
 
-from babel.support import Translations
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, Field, HiddenField, RadioField, SelectChoice, StringField, TextAreaField
-from wtforms.i18n import messages_path
 from wtforms.validators import InputRequired, Optional, ValidationError
 
 from question_banks import DEFAULT_MAX_LENGTH, Bank, Question, scale_levels
@@ -38,27 +35,8 @@ class CommentLength:
                                      max=self.maximum, length=length))
 
 
-# WTForms' own messages ("Not a valid choice") per locale: Flask-WTF would read and parse the catalogue
-# again on every request, and it never changes while the process runs.
-_wtforms_catalogues: dict[str, Translations] = {}
-
-
-def wtforms_translations() -> Translations:
-    """WTForms' message catalogue for the request's locale, loaded once per process."""
-    locale = get_locale()
-    key = str(locale)
-    catalogue = _wtforms_catalogues.get(key)
-    if catalogue is None:
-        catalogue = _wtforms_catalogues[key] = Translations.load(messages_path(), [locale], domain="wtforms")
-    return catalogue
-
-
 class SurveyForm(Form):
     """Fields every survey has; bank questions are added by `build_form`."""
-
-    class Meta:
-        def get_translations(self, form):
-            return wtforms_translations()
 
     role = RadioField(
         _l("You are"),
@@ -88,7 +66,7 @@ class SurveyForm(Form):
         """True if at least one question has an answer (role and contact do not count)."""
         for _question, name in self.question_fields:
             data = self[name].data
-            if data not in (None, "", "None") and (not isinstance(data, str) or data.strip()):
+            if data not in (None, "", "None"):  # values arrive stripped (forms.Form)
                 return True
         return False
 
@@ -106,7 +84,7 @@ class SurveyForm(Form):
         return out
 
     def comment_text(self) -> str:
-        return (self[f"q_{self.bank.comment_question.code}"].data or "").strip()
+        return self[f"q_{self.bank.comment_question.code}"].data or ""
 
 
 # Form classes per (bank object, locale); bank objects are immutable and live as long as the process.
