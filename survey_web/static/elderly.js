@@ -17,6 +17,13 @@
       event.preventDefault();
       setLargeText(link, !root.classList.contains("big"));
     });
+    // It is announced as a button (role=button), so Space must press it as it presses a button.
+    link.addEventListener("keydown", function (event) {
+      if (event.key === " " || event.key === "Spacebar") {
+        event.preventDefault();
+        setLargeText(link, !root.classList.contains("big"));
+      }
+    });
   });
 
   // Read-aloud: only with a voice on the device itself (no server, no internet); hidden otherwise.

@@ -17,6 +17,13 @@
   });
   // A double tap must not send twice (the server also refuses a resent key).
   document.querySelectorAll("form.survey").forEach(function (form) {
+    // Enter on a choice or the phone field would send a half-answered survey: only the button sends.
+    form.addEventListener("keydown", function (event) {
+      var target = event.target;
+      if (event.key === "Enter" && target.tagName === "INPUT" && target.type !== "submit") {
+        event.preventDefault();
+      }
+    });
     form.addEventListener("submit", function () {
       var button = form.querySelector("button[type=submit]");
       if (button) { setTimeout(function () { button.disabled = true; }, 0); }
