@@ -62,6 +62,15 @@ class SurveyForm(Form):
         if phone and not PHONE.match(phone):
             raise ValidationError(_l("This does not look like a phone number; please check it."))
 
+    def first_problem(self) -> str | None:
+        """The element id of the first question with an error, for the notice's 'go there' link."""
+        for name in self.errors:
+            if name == "role" or name.startswith("q_"):
+                return "q-" + name.removeprefix("q_")
+            if name in ("contact", "contact_consent"):
+                return self.contact.id
+        return None
+
     def answered_anything(self) -> bool:
         """True if at least one question has an answer (role and contact do not count)."""
         for _question, name in self.question_fields:

@@ -61,7 +61,7 @@ def place_name(point: SurveyPoint) -> str:
 def render_form(form, claims: FormClaims, token: str, *, notice: str | None = None, status: int = 200):
     form.form_token.data = sign(claims)
     html = render_template("survey/form.html", form=form, bank=form.bank, place=claims.place, token=token,
-                           notice=notice)
+                           notice=notice, confirm=claims.confirmed)
     response = make_response(html, status)
     response.headers["Cache-Control"] = "no-store"
     if guard.device_id() is None:
@@ -124,10 +124,11 @@ def _submit(token: str):
         guard.count_refusal(point_id, "empty")
         return render_form(form, claims, token, status=422, notice=_(
             "The survey is still empty. Please answer at least one question before submitting."))
-    if time.time() - claims.started < current_app.config["MIN_FILL_SECONDS"]:
+    if not claims.confirmed and time.time() - claims.started < current_app.config["MIN_FILL_SECONDS"]:
         guard.count_refusal(point_id, "too_fast")
-        return render_form(form, claims.restarted(), token, status=422, notice=_(
-            "That was very quick. Please check your answers, then submit again."))
+        return render_form(form, claims.confirmable(), token, status=422, notice=_(
+            "That was quick, so your answers have not been saved yet. They are all still below: check them if "
+            "you like, then tap 'Submit my answers'."))
 
     # Only a device that answered here recently needs the other two queries.
     if answered_here:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from flask import current_app
@@ -40,7 +40,11 @@ RESPONSE_VALUES = ("point_id", "bank_version_id", "role", "language", "mode", "s
 
 @dataclass(frozen=True)
 class FormClaims:
-    """What the signed hidden field vouches for: which point and bank version, since when, which key."""
+    """What the signed hidden field vouches for: which point and bank version, since when, which key.
+
+    `confirmed` is set once the respondent has been told the submission was quick: the next, deliberate
+    tap is accepted (restarting the timer refused every re-tap for another five seconds).
+    """
 
     key: str
     started: float
@@ -48,9 +52,10 @@ class FormClaims:
     version_id: int
     bank_code: str
     place: str
+    confirmed: bool = False
 
-    def restarted(self) -> FormClaims:
-        return FormClaims(self.key, time.time(), self.point_id, self.version_id, self.bank_code, self.place)
+    def confirmable(self) -> FormClaims:
+        return replace(self, confirmed=True)
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -63,7 +68,7 @@ def new_claims(point_id: int, version_id: int, bank_code: str, place: str) -> Fo
 
 def sign(claims: FormClaims) -> str:
     return _serializer().dumps([claims.key, round(claims.started, 2), claims.point_id, claims.version_id,
-                                claims.bank_code, claims.place])
+                                claims.bank_code, claims.place, int(claims.confirmed)])
 
 
 def verify(raw: str | None) -> FormClaims | None:
@@ -71,8 +76,10 @@ def verify(raw: str | None) -> FormClaims | None:
     if not raw or len(raw) > 2000:
         return None
     try:
-        key, started, point_id, version_id, bank_code, place = _serializer().loads(raw, max_age=FORM_MAX_AGE)
-        return FormClaims(str(key), float(started), int(point_id), int(version_id), str(bank_code), str(place))
+        key, started, point_id, version_id, bank_code, place, *confirmed = _serializer().loads(
+            raw, max_age=FORM_MAX_AGE)
+        return FormClaims(str(key), float(started), int(point_id), int(version_id), str(bank_code), str(place),
+                          bool(confirmed and confirmed[0]))
     except (BadData, ValueError, TypeError):
         return None
 

@@ -173,3 +173,49 @@ def test_respondent_pages_pass_axe_wcag_aa(make_app, big):
         assert axe_violations(page) == [], "thanks page"
         page.goto(f"{base}/s/not-a-real-token")
         assert axe_violations(page) == [], "unknown QR code"
+
+
+def test_quick_submit_then_deliberate_tap_is_stored_once_and_back_is_harmless(make_app):
+    """Submitted at 2 s and again at 3 s: stored once, on the second tap; Back shows no resubmission prompt."""
+    app = make_app(MIN_FILL_SECONDS=5)
+    with app.app_context():
+        token = make_point().token
+    with live_server(app) as base, chromium() as browser:
+        page = _open(browser, base, token, PHONE_360, big=True)
+        page.locator("#q-role label").first.click()
+        page.locator("#q-overall label").first.click()
+        page.wait_for_timeout(2000)
+        page.locator("form button[type=submit]").click()
+        page.wait_for_load_state()
+        notice = page.locator("#notice")
+        assert "还没有保存" in notice.inner_text()
+        assert page.evaluate("document.activeElement.id") == "notice", "focus moves to the notice"
+        assert page.locator("#q-overall input").first.is_checked()
+        screenshot(page, "a11y-quick-notice-large-phone")
+        page.wait_for_timeout(1000)
+        notice.locator("button", has_text="确认提交").click()  # no scrolling back 8 screens to 提交
+        page.wait_for_url("**/thanks")
+        page.go_back()
+        page.wait_for_load_state()
+        assert page.url.startswith(f"{base}/s/{token}") and page.locator("form.survey").count() == 1
+    with app.app_context():
+        assert _db.session.scalar(select(func.count()).select_from(Response)) == 1
+
+
+def test_an_error_notice_links_to_the_first_problem(make_app):
+    """A refused survey focuses the notice, whose link jumps to the first question that needs an answer."""
+    app = make_app()
+    with app.app_context():
+        token = make_point().token
+    with live_server(app) as base, chromium() as browser:
+        page = _open(browser, base, token, PHONE_360, big=False)
+        page.locator("#q-overall label").first.click()
+        page.locator("label.check").click()  # consent without a number: an error far below
+        page.locator("form button[type=submit]").click()
+        page.wait_for_load_state()
+        assert page.evaluate("document.activeElement.id") == "notice"
+        link = page.locator("#notice a")
+        assert link.get_attribute("href") == "#q-role"
+        link.click()
+        assert page.evaluate("document.getElementById('q-role').getBoundingClientRect().top") < PHONE_360["height"]
+        screenshot(page, "a11y-error-notice-phone")

@@ -238,16 +238,32 @@ def test_honeypot_submission_is_dropped_but_counted(app, db):
 
 
 def test_too_fast_submission_is_asked_again_and_then_accepted(make_app, db):
-    """Faster than the minimum fill time: answers kept, asked to submit again, accepted after the wait."""
-    app = make_app(MIN_FILL_SECONDS=1)
+    """Faster than the minimum fill time: answers kept, told nothing is saved; the next tap is accepted at once."""
+    app = make_app(MIN_FILL_SECONDS=60)
     with app.app_context():
         point = make_point()
         respondent = Respondent(app, point.token)
         reply = respondent.submit(GOOD_ANSWERS)
-        assert reply.status_code == 422 and "太快" in text_of(reply) and refusals("too_fast") == 1
+        assert reply.status_code == 422 and refusals("too_fast") == 1 and count(Response) == 0
+        assert "还没有保存" in text_of(reply) and "确认提交" in text_of(reply)
+        assert checked(text_of(reply), "q_overall") == "4", "answers survive the notice"
         respondent.page = reply
-        time.sleep(1.1)
+        # The second, deliberate tap goes through although the minimum time is far from over.
         assert respondent.submit(GOOD_ANSWERS, reopen=False).status_code == 302
+        assert count(Response) == 1 and refusals("too_fast") == 1
+
+
+def test_a_fresh_page_is_not_confirmed_by_a_replayed_first_token(make_app, db):
+    """Only the page that carried the notice is confirmed: the first page's token is still refused as quick."""
+    app = make_app(MIN_FILL_SECONDS=60)
+    with app.app_context():
+        point = make_point()
+        respondent = Respondent(app, point.token)
+        first_page = respondent.page = respondent.client.get(f"/s/{point.token}")
+        assert respondent.submit(GOOD_ANSWERS, reopen=False).status_code == 422
+        respondent.page = first_page
+        assert respondent.submit(GOOD_ANSWERS, reopen=False).status_code == 422
+        assert count(Response) == 0 and refusals("too_fast") == 2
 
 
 def test_point_rate_limit_keeps_answers_and_counts(make_app, db):
