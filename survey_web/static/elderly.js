@@ -9,17 +9,17 @@
     document.cookie = "big=" + (on ? "1" : "0") + "; path=/; max-age=" + YEAR + "; samesite=lax" +
       (location.protocol === "https:" ? "; secure" : "");
     link.setAttribute("aria-pressed", on ? "true" : "false");
-    link.setAttribute("href", "?big=" + (on ? "0" : "1"));
+    link.setAttribute(link.tagName === "A" ? "href" : "formaction", "?big=" + (on ? "0" : "1"));
   }
-  document.querySelectorAll("a.bigtoggle").forEach(function (link) {
+  document.querySelectorAll(".bigtoggle").forEach(function (link) {
     link.addEventListener("click", function (event) {
       // Following the link would reload the page and lose answers given so far.
       event.preventDefault();
       setLargeText(link, !root.classList.contains("big"));
     });
-    // It is announced as a button (role=button), so Space must press it as it presses a button.
+    // The link is announced as a button (role=button), so Space must press it as it presses a button.
     link.addEventListener("keydown", function (event) {
-      if (event.key === " " || event.key === "Spacebar") {
+      if (link.tagName === "A" && (event.key === " " || event.key === "Spacebar")) {
         event.preventDefault();
         setLargeText(link, !root.classList.contains("big"));
       }

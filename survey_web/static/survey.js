@@ -15,13 +15,13 @@
     box.addEventListener("input", update);
     update();
   });
-  // After a refusal the page is the answer to a POST: make its history entry a plain GET, so that Back
-  // from the thank-you page never asks to "confirm form resubmission". Then bring the notice into view.
-  var notice = document.getElementById("notice");
-  if (notice) {
-    if (window.history.replaceState) { window.history.replaceState(null, "", window.location.href); }
-    notice.focus();
+  // After a refusal or a language switch the page answers a POST: make its history entry a plain GET, so
+  // that Back from the thank-you page never asks to "confirm form resubmission".
+  if (document.getElementById("survey-form") && window.history.replaceState) {
+    window.history.replaceState(null, "", window.location.href);
   }
+  var notice = document.getElementById("notice");
+  if (notice) { notice.focus(); }
   // A double tap must not send twice (the server also refuses a resent key).
   document.querySelectorAll("form.survey").forEach(function (form) {
     // Enter on a choice or the phone field would send a half-answered survey: only the button sends.

@@ -61,7 +61,7 @@ def place_name(point: SurveyPoint) -> str:
 def render_form(form, claims: FormClaims, token: str, *, notice: str | None = None, status: int = 200):
     form.form_token.data = sign(claims)
     html = render_template("survey/form.html", form=form, bank=form.bank, place=claims.place, token=token,
-                           notice=notice, confirm=claims.confirmed)
+                           notice=notice, confirm=claims.confirmed, keep_form="survey-form")
     response = make_response(html, status)
     response.headers["Cache-Control"] = "no-store"
     if guard.device_id() is None:
@@ -106,6 +106,9 @@ def _submit(token: str):
             "This page had expired or was altered. Your answers are still here: please check them and submit again."))
 
     form = build_form(banks.for_version(claims.version_id), i18n.current(), formdata=request.form)
+    if request.form.get("switch"):
+        # The language or text-size switch: the same page in the new language or size, answers as given.
+        return render_form(form, claims, token)
     valid = form.validate()
     if form.csrf_token.errors:
         guard.count_refusal(point_id, "tampered")

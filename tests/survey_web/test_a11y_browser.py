@@ -125,33 +125,76 @@ def test_answer_borders_and_focus_ring_have_3_to_1_contrast(make_app):
         assert _contrast(page, ring) >= 3
 
 
-def test_enter_on_an_answer_does_not_send_the_survey(make_app):
-    """Enter on a radio keeps the respondent on the page; only the button sends."""
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "nojs"])
+def test_enter_on_an_answer_does_not_send_the_survey(make_app, javascript):
+    """Enter on a radio or in the phone field keeps the respondent on the page; only the button sends."""
     app = make_app()
     with app.app_context():
         token = make_point().token
     with live_server(app) as base, chromium() as browser:
-        page = _open(browser, base, token, PHONE_360, big=False)
+        context = browser.new_context(viewport=PHONE_360, locale="zh-CN", java_script_enabled=javascript)
+        page = context.new_page()
+        page.goto(f"{base}/s/{token}")
         page.locator("#q-role label").first.click()
         page.locator("#q-overall input").first.focus()
         page.keyboard.press("Enter")
+        page.locator("details.contact summary").click()
+        page.locator("#contact").focus()
+        page.keyboard.press("Enter")
         page.wait_for_timeout(500)
-        assert page.url.endswith(f"/s/{token}?big=0")
+        assert page.url == f"{base}/s/{token}" and page.locator("html.big").count() == 0
+        assert page.locator("#q-role input").first.is_checked()
     with app.app_context():
         assert _db.session.scalar(select(func.count()).select_from(Response)) == 0
 
 
 def test_space_on_the_large_text_toggle_toggles_it(make_app):
-    """The toggle is announced as a button, so Space presses it."""
+    """Where the toggle is a link announced as a button (pages without a survey form), Space presses it."""
+    app = make_app()
+    with live_server(app) as base, chromium() as browser:
+        page = browser.new_page(viewport=PHONE_360, locale="zh-CN")
+        page.goto(f"{base}/")
+        toggle = page.locator("a.bigtoggle")
+        assert toggle.get_attribute("role") == "button"
+        toggle.focus()
+        page.keyboard.press("Space")
+        assert page.evaluate("document.documentElement.classList.contains('big')")
+        assert toggle.get_attribute("aria-pressed") == "true"
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "nojs"])
+def test_switching_language_mid_survey_keeps_every_answer(make_app, javascript):
+    """繁體中文, then English, then 大字版 in the middle of a survey: every answer and the comment stay."""
     app = make_app()
     with app.app_context():
         token = make_point().token
     with live_server(app) as base, chromium() as browser:
-        page = _open(browser, base, token, PHONE_360, big=False)
-        page.locator("a.bigtoggle").focus()
-        page.keyboard.press("Space")
-        assert page.evaluate("document.documentElement.classList.contains('big')")
-        assert page.locator("a.bigtoggle").get_attribute("aria-pressed") == "true"
+        context = browser.new_context(viewport=PHONE_360, locale="zh-CN", java_script_enabled=javascript)
+        page = context.new_page()
+        page.goto(f"{base}/s/{token}")
+        page.locator("#q-role label").first.click()
+        page.locator("#q-overall label").nth(1).click()
+        page.locator("#q-parking label").last.click()
+        page.fill("textarea", "挂号很方便")
+        page.locator(".langs button", has_text="繁體中文").click()
+        page.wait_for_load_state()
+        assert page.locator("html").get_attribute("lang") == "zh-TW"
+        page.locator(".langs button", has_text="English").click()
+        page.wait_for_load_state()
+        assert page.locator("h1").inner_text() == "Outpatient satisfaction survey"
+        page.locator(".bigtoggle").click()
+        page.wait_for_load_state()
+        assert page.locator("html.big").count() == 1
+        assert page.locator("#q-role input").first.is_checked()
+        assert page.locator("#q-overall input[value='4']").is_checked()
+        assert page.locator("#q-parking input[value='na']").is_checked()
+        assert page.locator("textarea").input_value() == "挂号很方便"
+        screenshot(page, f"a11y-language-switch-{'js' if javascript else 'nojs'}")
+        page.locator("form button[type=submit]").click()
+        page.wait_for_url("**/thanks")
+    with app.app_context():
+        response = _db.session.scalar(select(Response))
+        assert response.language == "en" and len(response.answers) == 2
 
 
 @pytest.mark.parametrize("big", [False, True], ids=["normal", "large"])

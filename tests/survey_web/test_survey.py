@@ -402,3 +402,15 @@ def test_new_bank_wording_makes_a_new_version_and_old_answers_keep_theirs(app, d
     assert versions[0] == old_version and versions[1] != old_version
     assert banks.for_version(old_version).title["zh-CN"] == bank.title["zh-CN"]
     assert banks.for_version(versions[1]).title["zh-CN"] == "门诊满意度调查（第二版）"
+
+
+def test_language_switch_redraws_the_form_with_the_answers_and_stores_nothing(app, db):
+    """A switch button sends the answers along: the page comes back in English, filled in, nothing stored."""
+    point = make_point()
+    respondent = Respondent(app, point.token)
+    respondent.open()
+    respondent.lang = "en"
+    reply = respondent.submit({**GOOD_ANSWERS, "switch": "lang"}, reopen=False)
+    assert reply.status_code == 200 and "Outpatient satisfaction survey" in text_of(reply)
+    assert checked(text_of(reply), "q_overall") == "4" and "停车太难了" in text_of(reply)
+    assert count(Response) == 0 and _db.session.scalar(select(func.count()).select_from(RefusalCount)) == 0

@@ -42,7 +42,7 @@ def test_large_text_mode_at_phone_size(make_app):
         page = context.new_page()
         page.goto(f"{base}/s/{token}")
         assert page.locator("#q-appointment legend").inner_text().startswith("1. 您对这次挂号")
-        page.locator("a.bigtoggle").click()
+        page.locator(".bigtoggle").click()
         assert page.evaluate("() => document.documentElement.classList.contains('big')")
         assert page.url == f"{base}/s/{token}", "instant with JavaScript: no reload, answers stay"
         legend = page.locator("#q-appointment legend").inner_text()
@@ -77,7 +77,7 @@ def test_large_text_toggle_works_without_javascript(make_app):
     with live_server(app) as base, chromium() as browser:
         page = browser.new_context(java_script_enabled=False, viewport=PHONE, locale="zh-CN").new_page()
         page.goto(f"{base}/s/{token}")
-        page.locator("a.bigtoggle").click()
+        page.locator(".bigtoggle").click()
         page.wait_for_url("**?big=1")
         assert page.locator("html.big").count() == 1
         page.goto(f"{base}/s/{token}")
