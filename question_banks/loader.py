@@ -44,6 +44,12 @@ _TYPE_KEYS: dict[str, tuple[str, ...]] = {
 _TYPE_REQUIRED = {"scale": ("text", "dimension"), "choice": ("text", "options"), "text": ("text",)}
 _ALL_QUESTION_KEYS = tuple(dict.fromkeys(k for keys in _TYPE_KEYS.values() for k in keys))
 _BANK_KEYS = ("code", "title", "intro", "thanks", "questions")
+# A bank may say who answers it (a family-area point knows its respondents are family): then the
+# survey does not ask "您是" again.
+RESPONDENTS = ("patient", "family")
+# The answer scale measures satisfaction, so every wording of a scale question must ask about it: a
+# yes/no question ("护士来得快吗？") offered 很满意…很不满意 does not fit its answers.
+SATISFACTION_WORDS = {"zh-CN": ("满意",), "zh-TW": ("滿意",), "en": ("satisf", "happy")}
 
 
 @dataclass(frozen=True)
@@ -98,6 +104,7 @@ class Bank:
     intro: dict[str, str]
     thanks: dict[str, str]
     questions: tuple[Question, ...]
+    respondent: str | None = None
 
     def question(self, code: str) -> Question:
         """Return the question with this code; raise ``KeyError`` if there is none."""
@@ -118,8 +125,11 @@ class Bank:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-able snapshot of the whole bank; equal content gives an equal dict."""
-        return {"code": self.code, "title": dict(self.title), "intro": dict(self.intro),
+        data = {"code": self.code, "title": dict(self.title), "intro": dict(self.intro),
                 "thanks": dict(self.thanks), "questions": [q.to_dict() for q in self.questions]}
+        if self.respondent:  # absent when unset, so banks without it keep their content hash
+            data["respondent"] = self.respondent
+        return data
 
     def content_hash(self) -> str:
         """First 16 hex chars of the sha256 of the canonical JSON of :meth:`to_dict`."""
@@ -189,8 +199,9 @@ def _parse_question(data: Any, index: int, source: str) -> Question:
 def _parse_bank(data: Any, source: str) -> Bank:
     if not isinstance(data, Mapping):
         raise BankError(f"{source}: must be a mapping with {', '.join(_BANK_KEYS)}")
-    check_keys(data, _BANK_KEYS, _BANK_KEYS, source)
+    check_keys(data, (*_BANK_KEYS, "respondent"), _BANK_KEYS, source)
     code = check_code(data["code"], source, "code")
+    respondent = check_choice(data.get("respondent"), RESPONDENTS, source, "respondent", optional=True)
     labels = {key: check_texts(data[key], source, key) for key in ("title", "intro", "thanks")}
     raw = data["questions"]
     if not isinstance(raw, list) or not raw:
@@ -210,13 +221,30 @@ def _parse_bank(data: Any, source: str) -> Bank:
     if index != len(questions):
         fail(f"{source}: question '{comment}' (#{index})", "type",
              "is 'text': the free-text comment must be the last question")
-    return Bank(code=code, questions=questions, **labels)
+    return Bank(code=code, questions=questions, respondent=respondent, **labels)
+
+
+def _check_scale_wording(bank: Bank, source: str) -> None:
+    """Every wording of a scale question asks about satisfaction, in every language.
+
+    Checked on bank files only: snapshots of old versions stay readable as they were answered.
+    """
+    for i, question in enumerate(bank.questions, 1):
+        if question.type != "scale":
+            continue
+        for key, texts in (("text", question.text), ("plain", question.plain)):
+            for lang, words in SATISFACTION_WORDS.items():
+                if texts and not any(word in texts[lang].lower() for word in words):
+                    fail(f"{source}: question '{question.code}' (#{i})", f"{key}.{lang}",
+                         f"asks no satisfaction question ('{words[0]}'), but is answered on the satisfaction "
+                         "scale: reword it to fit the answers")
 
 
 def load_bank(path: str | os.PathLike[str]) -> Bank:
     """Load and validate one bank file; its ``code`` must equal the file name without ``.yaml``."""
     path = Path(path)
     bank = _parse_bank(read_yaml(path), path.name)
+    _check_scale_wording(bank, path.name)
     if bank.code != path.stem:
         fail(path.name, "code", f"must match the file name '{path.stem}' (got '{bank.code}')")
     return bank

@@ -62,6 +62,10 @@ class SurveyForm(Form):
         if phone and not PHONE.match(phone):
             raise ValidationError(_l("This does not look like a phone number; please check it."))
 
+    def respondent_role(self) -> str:
+        """'patient' or 'family': asked, unless the bank already says who answers it."""
+        return self.bank.respondent or self.role.data
+
     def first_problem(self) -> str | None:
         """The element id of the first question with an error, for the notice's 'go there' link."""
         for name in self.errors:
@@ -132,4 +136,6 @@ def _form_class(bank: Bank, locale: str) -> tuple[type[SurveyForm], list[tuple[Q
             limit = question.max_length or DEFAULT_MAX_LENGTH
             attrs[name] = TextAreaField(label, validators=[Optional(), CommentLength(limit)])
         fields.append((question, name))
+    if bank.respondent:
+        attrs["role"] = None  # WTForms drops a field set to None in a subclass: not asked again
     return type(f"{bank.code.title()}Form", (SurveyForm,), attrs), fields

@@ -110,7 +110,7 @@ def store_response(form: SurveyForm, claims: FormClaims, *, language: str, devic
     values = dict(
         point_id=claims.point_id,
         bank_version_id=claims.version_id,
-        role=form.role.data,
+        role=form.respondent_role(),
         language=language,
         mode=mode,
         started_at=datetime.fromtimestamp(claims.started, UTC),

@@ -79,6 +79,10 @@ def tr(text: str) -> dict[str, str]:
     return {lang: text for lang in LANGS}
 
 
+SATISFIED_WITH_WAITING = {"zh-CN": "等候时间满意吗？", "zh-TW": "等候時間滿意嗎？", "en": "Satisfied with the wait?"}
+PLAIN_WAITING = {"zh-CN": "等候，您满意吗？", "zh-TW": "等候，您滿意嗎？", "en": "Happy with the wait?"}
+
+
 def valid_bank(code: str = "demo") -> dict[str, Any]:
     """A small bank that passes validation; tests break one thing at a time."""
     return {
@@ -88,7 +92,7 @@ def valid_bank(code: str = "demo") -> dict[str, Any]:
         "thanks": tr("谢谢！"),
         "questions": [
             {"code": "waiting", "type": "scale", "dimension": "waiting", "theme": "waiting",
-             "na": False, "text": tr("等候时间满意吗？"), "plain": tr("等得久吗？")},
+             "na": False, "text": dict(SATISFIED_WITH_WAITING), "plain": dict(PLAIN_WAITING)},
             {"code": "recommend", "type": "choice", "dimension": "recommend",
              "text": tr("愿意推荐吗？"),
              "options": [{"value": "willing", "label": tr("愿意")},
@@ -287,8 +291,8 @@ def test_content_hash_ignores_yaml_layout(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("change", [
-    lambda d: d["questions"][0]["text"].update({"zh-TW": "等候時間滿意嗎？"}),
-    lambda d: d["questions"][0]["plain"].update({"en": "Long wait?"}),
+    lambda d: d["questions"][0]["text"].update({"zh-TW": "等候時間您滿意嗎？"}),
+    lambda d: d["questions"][0]["plain"].update({"en": "Happy with how long you waited?"}),
     lambda d: d["questions"][1]["options"][0]["label"].update({"en": "Sure"}),
     lambda d: d["questions"][0].update({"na": True}),
     lambda d: d["questions"].insert(0, d["questions"].pop(1)),
@@ -614,3 +618,28 @@ def test_rejects_invalid_yaml_and_non_mapping_files(tmp_path: Path) -> None:
     bank_error(path, "demo.yaml: cannot read YAML")
     path.write_text("- just\n- a list\n", encoding="utf-8")
     bank_error(path, "demo.yaml: must be a mapping")
+
+
+@pytest.mark.parametrize("key, lang, wording", [
+    ("plain", "zh-CN", "护士来得快吗？"), ("text", "zh-TW", "護理師來得快嗎？"), ("plain", "en", "Did a nurse come quickly?")])
+def test_rejects_a_scale_question_that_does_not_ask_about_satisfaction(tmp_path: Path, key: str, lang: str,
+                                                                         wording: str) -> None:
+    """A yes/no wording cannot be answered 很满意…很不满意: every scale wording must ask about satisfaction."""
+    data = valid_bank()
+    data["questions"][0][key] = {**data["questions"][0][key], lang: wording}
+    bank_error(write(tmp_path, data), "question 'waiting' (#1)", f"field '{key}.{lang}'", "satisfaction")
+
+
+def test_old_snapshots_load_whatever_their_wording(banks: dict[str, Bank]) -> None:
+    """The wording rule binds bank files, not stored snapshots that people already answered."""
+    data = valid_bank()
+    data["questions"][0]["plain"] = tr("等得久吗？")
+    assert Bank.from_dict(data).question("waiting").plain["zh-CN"] == "等得久吗？"
+
+
+def test_a_bank_can_say_who_answers_it(tmp_path: Path, banks: dict[str, Bank]) -> None:
+    """`respondent: family` is kept (and hashed); banks without it keep their old content hash."""
+    assert banks["family"].respondent == "family" and banks["outpatient"].respondent is None
+    assert "respondent" not in banks["outpatient"].to_dict()
+    data = {**valid_bank(), "respondent": "visitor"}
+    bank_error(write(tmp_path, data), "field 'respondent'", "patient, family")

@@ -414,3 +414,21 @@ def test_language_switch_redraws_the_form_with_the_answers_and_stores_nothing(ap
     assert reply.status_code == 200 and "Outpatient satisfaction survey" in text_of(reply)
     assert checked(text_of(reply), "q_overall") == "4" and "停车太难了" in text_of(reply)
     assert count(Response) == 0 and _db.session.scalar(select(func.count()).select_from(RefusalCount)) == 0
+
+
+def test_family_survey_does_not_ask_who_is_answering(app, db):
+    """A family-area point knows its respondents: no 您是 question, and the response is stored as family."""
+    point = make_point("family")
+    respondent = Respondent(app, point.token)
+    page = text_of(respondent.open())
+    assert 'id="q-role"' not in page and "您是" not in page
+    reply = respondent.submit({"q_overall": "5", "q_family_respect": "4"}, reopen=False)
+    assert reply.status_code == 302
+    assert _db.session.scalar(select(Response.role)) == "family"
+
+
+def test_required_questions_are_marked(app, db):
+    """The one required question (您是) says so on the page, before anyone is refused for it."""
+    page = text_of(Respondent(app, make_point().token).open())
+    legend = re.search(r'<fieldset[^>]*id="q-role"[^>]*>\s*<legend>(.*?)</legend>', page, re.S).group(1)
+    assert "必答" in legend and page.count("必答") == 1

@@ -14,7 +14,7 @@ def test_large_text_link_is_on_every_survey_page_and_remembered(app, db, client)
     """?big=1 turns 大字版 on and sets a cookie, so the next page (and visit) is large; ?big=0 turns it off."""
     point = make_point()
     plain = client.get(f"/s/{point.token}").get_data(as_text=True)
-    assert 'class="big"' not in plain and 'href="?big=1"' in plain and "大字版" in plain
+    assert 'class="big"' not in plain and 'formaction="?big=1"' in plain and "大字版" in plain
     reply = client.get(f"/s/{point.token}?big=1")
     assert '<html lang="zh-CN" class="big">' in reply.get_data(as_text=True)
     assert "big=1" in reply.headers["Set-Cookie"] and "HttpOnly" not in reply.headers["Set-Cookie"]

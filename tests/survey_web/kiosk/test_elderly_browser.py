@@ -46,7 +46,7 @@ def test_large_text_mode_at_phone_size(make_app):
         assert page.evaluate("() => document.documentElement.classList.contains('big')")
         assert page.url == f"{base}/s/{token}", "instant with JavaScript: no reload, answers stay"
         legend = page.locator("#q-appointment legend").inner_text()
-        assert legend == "1. 这次挂号方便吗？", legend
+        assert legend == "1. 这次挂号，您满意吗？", legend
         first = page.locator("#q-overall .opt").first
         assert first.inner_text().split() == ["😄", "很满意", "5"]
         assert page.evaluate(SMALL_TARGETS) == []
@@ -82,7 +82,7 @@ def test_large_text_toggle_works_without_javascript(make_app):
         assert page.locator("html.big").count() == 1
         page.goto(f"{base}/s/{token}")
         assert page.locator("html.big").count() == 1
-        assert page.locator("#q-appointment legend").inner_text() == "1. 这次挂号方便吗？"
+        assert page.locator("#q-appointment legend").inner_text() == "1. 这次挂号，您满意吗？"
         assert page.locator(".speak").count() == 0, "no read-aloud without JavaScript"
 
 
@@ -104,7 +104,7 @@ def test_read_aloud_reads_question_and_choices_in_mandarin(make_app):
         # 大字版 is on: the plain wording and the short answer words, as the page shows them.
         assert text.endswith("这次来看病，您总体满意吗？。很满意，满意，一般，不满意，很不满意"), text
         page.locator("#q-appointment .speak").click()
-        assert page.evaluate("() => window.__spoken[1][0]").startswith("1. 这次挂号方便吗？。很满意")
+        assert page.evaluate("() => window.__spoken[1][0]").startswith("1. 这次挂号，您满意吗？。很满意")
         screenshot(page, "survey-read-aloud-phone")
 
 
