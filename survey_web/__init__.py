@@ -42,7 +42,7 @@ def register_logging(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from . import banks, elderly, i18n, jobs
+    from . import banks, elderly, i18n, jobs, speech
     from .auth.nav import staff_nav
     from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
@@ -57,6 +57,7 @@ def register_extensions(app: Flask) -> None:
     jobs.init_app(app)
     i18n.init_app(app)
     elderly.init_app(app)
+    speech.init_app(app)
 
 
 def _migrations_dir():

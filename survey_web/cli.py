@@ -11,7 +11,7 @@ from flask import Flask, current_app, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from . import banks
+from . import banks, speech
 from .extensions import db
 from .jobs.worker import worker_command
 from .models import ROLES, Department, Hospital, KioskDevice, SurveyPoint, User
@@ -121,9 +121,15 @@ def banks_group() -> None:
 
 @banks_group.command("sync")
 def banks_sync() -> None:
-    """Validate every bank file and store a new version of each one that changed."""
+    """Validate every bank file, store a new version of each one that changed, render read-aloud clips."""
     for code, version_id in banks.sync_all():
         click.echo(f"{code}: version row {version_id}")
+    try:
+        made, kept = speech.render_clips(speech.everything(banks.all_current().values()))
+    except RuntimeError as exc:
+        click.echo(f"read-aloud clips not made: {exc}; pages use the device's own voice only", err=True)
+        return
+    click.echo(f"read-aloud clips: {made} made, {kept} already there in {speech.audio_dir()}")
 
 
 @click.group()

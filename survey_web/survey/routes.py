@@ -6,13 +6,13 @@ import logging
 import re
 import time
 
-from flask import abort, current_app, make_response, redirect, render_template, request, url_for
+from flask import abort, current_app, make_response, redirect, render_template, request, send_from_directory, url_for
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import joinedload
 
-from .. import banks, guard, i18n, jobs
+from .. import banks, guard, i18n, jobs, speech
 from ..extensions import db
 from ..models import Department, SurveyPoint
 from . import bp
@@ -21,6 +21,7 @@ from .service import FormClaims, existing_ids, new_claims, sign, store_response,
 
 log = logging.getLogger(__name__)
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+AUDIO_NAME = re.compile(r"^[0-9a-f]{24}\.opus$")
 # Built once for the hot submit path: the active point's id, and whether the device answered there lately.
 POINT_AND_RECENT_ANSWER = (select(SurveyPoint.id, guard.recent_answer(SurveyPoint.id))
                            .where(SurveyPoint.token == bindparam("token"), SurveyPoint.active.is_(True)))
@@ -164,6 +165,14 @@ def _database_unavailable(token: str):
     return render_form(form, claims, token, status=503, notice=_(
         "The system is busy and your answers were not saved yet. They are still here: please submit again "
         "in a moment."))
+
+
+@bp.get("/audio/<name>")
+def audio(name: str):
+    """A pre-recorded read-aloud clip (survey_web/speech.py); names are content hashes, so cached for good."""
+    if not AUDIO_NAME.match(name):
+        abort(404)
+    return send_from_directory(speech.audio_dir(), name, mimetype="audio/ogg", max_age=365 * 86400)
 
 
 @bp.get("/s/<token>/thanks")

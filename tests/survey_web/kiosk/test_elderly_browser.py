@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from question_banks import scale_levels
 from survey_web.extensions import db as _db
 from survey_web.models import Answer, Response
 
@@ -123,3 +124,36 @@ def test_read_aloud_hides_without_a_local_mandarin_voice(make_app):
             page.locator("form.survey").wait_for()
             assert page.locator(".speak").count() == 0, voices
             context.close()
+
+
+def test_read_aloud_plays_recorded_clips_without_a_device_voice(make_app, tmp_path):
+    """No Mandarin voice on the phone: the button plays the server's clips, the wording then each answer."""
+    from survey_web import banks, speech
+
+    app = make_app(AUDIO_DIR=str(tmp_path))
+    with app.app_context():
+        token = make_point().token
+    with app.test_request_context():
+        overall = banks.current("outpatient").question("overall")
+        shorts = [level.short["zh-CN"] for level in scale_levels(na=False)]
+        speech.render_clips([("zh-CN", overall.plain["zh-CN"]), *[("zh-CN", word) for word in shorts]])
+        expected = [speech.clip_url(text, "zh-CN") for text in [overall.plain["zh-CN"], *shorts]]
+    with live_server(app) as base, chromium() as browser:
+        context = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True)
+        context.add_init_script(FAKE_VOICE % "[]" + """
+          window.__played = [];
+          HTMLMediaElement.prototype.play = function () {
+            window.__played.push(new URL(this.src).pathname);
+            setTimeout(() => this.dispatchEvent(new Event('ended')), 10);
+            return Promise.resolve();
+          };""")
+        page = context.new_page()
+        page.goto(f"{base}/s/{token}?big=1")
+        button = page.locator("#q-overall .speak")
+        button.wait_for()
+        assert page.locator("#q-appointment .speak").count() == 1, "every question gets the button"
+        button.click()
+        page.wait_for_function("() => window.__played.length >= 6")
+        assert page.evaluate("window.__played") == expected
+        assert page.request.get(base + expected[0]).body()[:4] == b"OggS"
+        screenshot(page, "survey-read-aloud-clips-phone")
