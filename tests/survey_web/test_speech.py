@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from question_banks import scale_levels
 from survey_web import banks, speech
 
