@@ -5,6 +5,10 @@ differs by dash pattern and marker shape, so a greyscale print still tells them 
 `<svg role="img">` with a title and a description for screen readers, and numbers are written on the
 chart, not only encoded in colour or length. Figures resting on fewer than 30 answers are grey and
 hatched. Only presentation attributes are used (the Content-Security-Policy forbids style attributes).
+
+An image may hold no links (a screen reader cannot reach them inside role=img), so each chart comes in a
+<figure> with its figures as a table under a <details> toggle, and the drill-down links live in that table.
+The heat map is itself a table: an HTML table with coloured cells, links in the cells.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 BLACK, ORANGE, SKY, GREEN, YELLOW, BLUE, VERMILLION, PURPLE = (
@@ -74,11 +79,23 @@ def _frame(chart_id: str, title: str, desc: str, width: int, height: int, body: 
     return Markup(head + "".join(body) + "</svg>")
 
 
-def _link(href: str | None, inner: str, label: str = "") -> str:
-    if not href:
-        return inner
-    aria = f' aria-label="{escape(label)}"' if label else ""
-    return f'<a href="{escape(href)}"{aria}>{inner}</a>'
+def _link(href: str | None, text: str) -> str:
+    return f'<a href="{escape(href)}">{escape(text)}</a>' if href else str(escape(text))
+
+
+def _table(chart_id: str, title: str, headers: Sequence[str], rows: Sequence[tuple[str, Sequence[str]]]) -> str:
+    """An HTML table: HEADERS over the columns, each row (heading cell, already escaped data cells)."""
+    head = "".join(f'<th scope="col">{escape(h)}</th>' for h in headers)
+    body = "".join(f'<tr><th scope="row">{row}</th>{"".join(f"<td>{cell}</td>" for cell in cells)}</tr>'
+                   for row, cells in rows)
+    return (f'<table class="data" id="{escape(chart_id)}-table"><caption>{escape(title)}</caption>'
+            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+
+
+def _figure(svg: Markup, table: str) -> Markup:
+    """The image, then its figures (and the drill-down links) as a table one tap away."""
+    return Markup(f'<figure class="chart-fig">{svg}<details class="chart-data"><summary>'
+                  f'{escape(_("Figures and links as a table"))}</summary>{table}</details></figure>')
 
 
 def _marker(shape: str, x: float, y: float, colour: str, hollow: bool) -> str:
@@ -148,14 +165,26 @@ def line_chart(chart_id: str, title: str, desc: str, labels: Sequence[str], seri
             if p.value is not None:
                 label = f"{s.name} {labels[i]}: {_pct(p.value)}" + (f" {p.note}" if p.note else "")
                 mark = _marker(shape, x(i), y(p.value), GREY if p.small_n else colour, p.small_n)
-                body.append(_link(p.href, f"<g><title>{escape(label)}</title>{mark}</g>", label))
+                body.append(f"<g><title>{escape(label)}</title>{mark}</g>")
         legend_x = left + number * 180
         body.append(f'<g transform="translate({legend_x},{height - 22})">'
                     f'<line x1="0" x2="26" y1="0" y2="0" stroke="{colour}" stroke-width="2.5"'
                     f'{f" stroke-dasharray={chr(34)}{dash}{chr(34)}" if dash else ""}/>'
                     f'{_marker(shape, 13, 0, colour, False)}'
                     f'<text x="32" y="4">{escape(s.name)}</text></g>')
-    return _frame(chart_id, title, desc, width, height, body)
+    rows = [(escape(label), [_cell(s.points[i]) for s in series]) for i, label in enumerate(labels)]
+    return _figure(_frame(chart_id, title, desc, width, height, body),
+                   _table(chart_id, title, ["", *[s.name for s in series]], rows))
+
+
+def _cell(p: Point) -> str:
+    """A figure as the table shows it: the share (linked), its interval, and a small-sample note."""
+    if p.value is None:
+        return "–"
+    text = _link(p.href, _pct(p.value))
+    if p.low is not None and p.high is not None:
+        text += f" ({_pct(p.low)}–{_pct(p.high)})"
+    return text + (f" {escape(p.note)}" if p.note else "")
 
 
 def interval_bars(chart_id: str, title: str, desc: str, bars: Sequence[Bar], *,
@@ -194,45 +223,41 @@ def interval_bars(chart_id: str, title: str, desc: str, bars: Sequence[Bar], *,
         shape += (f'<text x="{width - right + 8}" y="{cy + 4:.1f}" fill="{GREY if p.small_n else INK}">'
                   f'{escape(text)}</text>')
         label = f"{bar.label}: {_pct(p.value)} ({_pct(p.low)}–{_pct(p.high)}) {p.note}".strip()
-        body.append(_link(p.href, f"<g><title>{escape(label)}</title>{shape}</g>", label))
+        body.append(f"<g><title>{escape(label)}</title>{shape}</g>")
     if reference is not None:
         body.append(f'<line x1="{x(reference):.1f}" x2="{x(reference):.1f}" y1="{top - 10}" y2="{height - 22}" '
                     f'stroke="{ORANGE}" stroke-width="2" stroke-dasharray="5 3"/>'
                     f'<text x="{x(reference):.1f}" y="{top - 12}" text-anchor="middle" font-size="11">'
                     f'{escape(reference_label)} {_pct(reference)}</text>')
-    return _frame(chart_id, title, desc, width, height, body)
+    rows = [(escape(bar.label), [_cell(bar.point), escape(bar.sublabel)]) for bar in bars]
+    return _figure(_frame(chart_id, title, desc, width, height, body),
+                   _table(chart_id, title, ["", _("Satisfied, with its interval"), ""], rows))
 
 
-def _heat_colour(value: float, top: float) -> tuple[str, str]:
+def _heat_step(value: float, top: float) -> int:
+    """The shade (0-6) of a heat-map cell: 0 for none, then steps of the largest value."""
     if value <= 0 or top <= 0:
-        return HEAT[0], INK
-    step = min(len(HEAT) - 1, 1 + int(value / top * (len(HEAT) - 2) + 0.5))
-    return HEAT[step], ("#FFFFFF" if step >= 4 else INK)
+        return 0
+    return min(len(HEAT) - 1, 1 + int(value / top * (len(HEAT) - 2) + 0.5))
 
 
 def heat_map(chart_id: str, title: str, desc: str, grid: Grid) -> Markup:
-    """A table of coloured cells with their numbers written in (links drill down)."""
-    left, top, cell_w, cell_h = 170, 96, 52, 28
-    width = left + cell_w * max(1, len(grid.columns)) + 70  # room for the last slanted column label
-    height = top + cell_h * max(1, len(grid.rows)) + 8
+    """A table of shaded cells with their numbers written in; row names and cells link to the drill-down.
+
+    The shade is a class (heat-0 ... heat-6 in dashboard.css: the CSP forbids style attributes), chosen so
+    that the number keeps 4.5:1 contrast on it; the table is the accessible form, so nothing else is needed.
+    """
     peak = max((v for v, _t, _h in grid.cells.values()), default=0.0)
-    body = []
-    for j, column in enumerate(grid.columns):
-        cx = left + j * cell_w + cell_w / 2
-        body.append(f'<text transform="translate({cx + 4:.1f},{top - 8}) rotate(-45)" font-size="12">'
-                    f'{escape(column)}</text>')
+    head = "".join(f'<th scope="col"><span>{escape(column)}</span></th>' for column in grid.columns)
+    rows = []
     for i, name in enumerate(grid.rows):
-        y = top + i * cell_h
-        label = escape(name if len(name) <= 12 else name[:11] + "…")
         link = grid.row_links[i] if i < len(grid.row_links) else None
-        body.append(_link(link, f'<text x="{left - 8}" y="{y + cell_h / 2 + 4:.1f}" text-anchor="end">{label}</text>'))
-        for j, column in enumerate(grid.columns):
+        cells = []
+        for j, _column in enumerate(grid.columns):
             value, shown, href = grid.cells.get((i, j), (0.0, "", None))
-            fill, ink = _heat_colour(value, peak)
-            x = left + j * cell_w
-            inner = (f'<g><title>{escape(name)} · {escape(column)}: {escape(shown or "0")}</title>'
-                     f'<rect x="{x}" y="{y}" width="{cell_w - 2}" height="{cell_h - 2}" fill="{fill}" '
-                     f'stroke="{LIGHT}"/><text x="{x + cell_w / 2 - 1:.1f}" y="{y + cell_h / 2 + 4:.1f}" '
-                     f'text-anchor="middle" font-size="12" fill="{ink}">{escape(shown)}</text></g>')
-            body.append(_link(href if shown else None, inner, f"{name} · {column}: {shown}"))
-    return _frame(chart_id, title, desc, width, height, body)
+            cells.append(f'<td class="heat-{_heat_step(value, peak)}">{_link(href if shown else None, shown)}</td>')
+        rows.append(f'<tr><th scope="row">{_link(link, name)}</th>{"".join(cells)}</tr>')
+    return Markup(f'<div class="heat-wrap"><table class="heat" id="{escape(chart_id)}" aria-describedby="'
+                  f'{escape(chart_id)}-d"><caption>{escape(title)}</caption><thead><tr><td></td>{head}</tr>'
+                  f'</thead><tbody>{"".join(rows)}</tbody></table><p class="note" id="{escape(chart_id)}-d">'
+                  f"{escape(desc)}</p></div>")

@@ -1,4 +1,4 @@
-"""The dashboard's charts, built from a report; every mark links to the responses behind it."""
+"""The dashboard's charts, built from a report; every figure links (in its table) to the responses behind it."""
 
 from __future__ import annotations
 

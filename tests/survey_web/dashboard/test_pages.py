@@ -48,9 +48,9 @@ def test_month_at_a_glance(app, world):
     login(client, "quality")
     html = page(client, "/dashboard/?month=2025-10")
     assert "满意度" in html and "自填与志愿者协助对比" in html
-    assert html.count('<svg class="chart"') == 3  # trend, departments, heat map
+    assert html.count('<svg class="chart"') == 2 and '<table class="heat" id="heat"' in html  # trend, units, heat
     assert re.search(r'<svg class="chart" id="trend"[^>]*role="img"[^>]*aria-labelledby="trend-t trend-d"', html)
-    assert "<title id=\"departments-t\">" in html and "<desc id=\"heat-d\">" in html
+    assert "<title id=\"departments-t\">" in html and '<p class="note" id="heat-d">' in html
     assert html.index("心内科", html.index('id="departments"')) < html.index("骨科", html.index('id="departments"'))
     assert "护工推床撞到老人" in html and "患者安全" in html
     assert "核对腕带" not in html, "a false alarm closed by the office is not listed as urgent"
