@@ -97,7 +97,7 @@ def test_heat_shades_keep_the_numbers_readable():
         return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
     for step in range(7):
-        rule = re.search(r"\.heat-%d\{([^}]*)\}" % step, css).group(1)
+        rule = re.search(r"\.heat-" + str(step) + r"\{([^}]*)\}", css).group(1)
         background = re.search(r"background:#(\w{6})", rule).group(1)
         ink = re.search(r"color:#(\w{3,6})", rule)
         ink = (ink.group(1) * 2 if ink and len(ink.group(1)) == 3 else ink.group(1)) if ink else "1a1a1a"
