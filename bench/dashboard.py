@@ -67,12 +67,12 @@ def main() -> None:
     from sqlalchemy import func, select, text
 
     from survey_web import create_app
-    from survey_web.dashboard.cube import clear_cache
-    from survey_web.dashboard.periods import Month
-    from survey_web.dashboard.scope import Scope
-    from survey_web.dashboard.service import month_report
     from survey_web.extensions import db
     from survey_web.models import Response
+    from survey_web.reporting.cube import clear_cache
+    from survey_web.reporting.periods import Month
+    from survey_web.reporting.scope import Scope
+    from survey_web.reporting.service import month_report
 
     app = create_app({"RATELIMIT_ENABLED": False})
     month = Month.parse(args.month) if args.month else Month.current().shift(-1)

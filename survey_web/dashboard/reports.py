@@ -6,14 +6,14 @@ from flask import Response, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..auth.scope import roles_required
+from ..accounts.scope import roles_required
+from ..reporting.periods import SHANGHAI, HalfYear, now_utc
+from ..reporting.report_files import sections, to_pdf, to_xlsx
+from ..reporting.scope import Scope
+from ..reporting.summary import half_year
+from ..reporting.visuals import unit_chart
+from ..web.args import OFFICE, choice_arg, half_arg
 from . import bp
-from .args import OFFICE, choice_arg, half_arg
-from .periods import SHANGHAI, HalfYear, now_utc
-from .report_files import sections, to_pdf, to_xlsx
-from .scope import Scope
-from .summary import half_year
-from .visuals import unit_chart
 
 CHOICES = 6
 

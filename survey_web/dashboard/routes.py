@@ -6,15 +6,15 @@ from flask import Response, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..auth.scope import roles_required
+from ..accounts.scope import roles_required
+from ..reporting.export import indicator_file
+from ..reporting.panels import latest_urgent, open_items
+from ..reporting.periods import SHANGHAI, Month, now_utc
+from ..reporting.scope import Scope
+from ..reporting.service import month_report, trend
+from ..reporting.visuals import heat, trend_chart, unit_chart
+from ..web.args import OFFICE, mode_arg, month_arg
 from . import bp
-from .args import OFFICE, mode_arg, month_arg
-from .export import indicator_file
-from .panels import latest_urgent, open_items
-from .periods import SHANGHAI, Month, now_utc
-from .scope import Scope
-from .service import month_report, trend
-from .visuals import heat, trend_chart, unit_chart
 
 FALLEN = 5
 

@@ -15,13 +15,13 @@ from flask import current_app
 from sqlalchemy import select
 
 from ..extensions import db
-from ..jobs import QUEUE_REPORTS, enqueue
-from ..jobs.context import job_context
 from ..models import Hospital
 from ..models.problems import ProblemList
-from .generate import generate_hospital
-from .ledger import overdue_items, remind
-from .timeutil import previous_month, today
+from ..problems.generate import generate_hospital
+from ..problems.ledger import overdue_items, remind
+from ..timeutil import previous_month, today
+from . import QUEUE_REPORTS, enqueue
+from .context import job_context
 
 log = logging.getLogger(__name__)
 

@@ -29,7 +29,7 @@ TICK_EVERY = 600  # seconds between checks for due monthly problem lists and led
 
 
 def _sweep_forever(app, interval: int, stop: threading.Event) -> None:
-    from ..office.jobs import tick
+    from .problems import tick
 
     last_tick = 0.0
     while not stop.wait(interval):

@@ -6,7 +6,7 @@ from flask import abort
 from flask_login import current_user
 from sqlalchemy import Select, or_, select
 
-from ..auth.scope import department_ids, hospital_ids, scope_points
+from ..accounts.scope import department_ids, hospital_ids, scope_points
 from ..extensions import db
 from ..models import Comment, Department, Response, SurveyPoint, UrgentAlert, User
 from ..models.problems import ProblemItem, ProblemList

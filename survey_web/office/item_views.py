@@ -10,17 +10,18 @@ from sqlalchemy import select
 
 from analysis.ledger import LIVE, TransitionError, actions_from
 
-from ..auth.scope import roles_required
+from ..accounts.scope import roles_required
 from ..extensions import db
 from ..models import AuditEvent, Department, User
-from . import bp, ledger
+from ..problems import ledger
+from ..problems.followup import figures_after
+from ..problems.generate import department_banks, question_text
+from ..problems.listexport import department_name
+from ..timeutil import today
+from . import bp
 from .access import OFFICE_ROLES, can_manage, item_or_404, require_manager
-from .followup import figures_after
 from .forms import ActionForm, EmptyForm, ItemForm, NoteForm, SplitForm
-from .generate import department_banks, question_text
-from .listexport import department_name
 from .routes import STATUS_LABELS
-from .timeutil import today
 
 FIELD_LABELS = {"problem": _l("Problem (整改事项)"), "measure": _l("Measure (整改措施)"),
                 "owner_office": _l("Responsible office (责任部门)"), "owner_person": _l("Responsible person (责任人)"),

@@ -15,19 +15,20 @@ from analysis.ledger import TransitionError
 from analysis.taxonomy import THEMES
 
 from .. import audit
-from ..auth.scope import hospital_ids, roles_required, visible_departments
+from ..accounts.scope import hospital_ids, roles_required, visible_departments
 from ..extensions import db
 from ..jobs import wait_in_process
+from ..jobs.problems import enqueue_generation
 from ..models import Hospital, utcnow
 from ..models.problems import ProblemItem, ProblemList
-from . import bp, ledger, listexport
+from ..problems import ledger, listexport
+from ..problems.followup import next_month_figures
+from ..problems.summary import draft_summary
+from ..timeutil import previous_month, today
+from . import bp
 from .access import OFFICE_ROLES, items_query, list_or_404, lists_query, require_manager
-from .followup import next_month_figures
 from .forms import EmptyForm, GenerateForm, ManualItemForm, SummaryForm
-from .jobs import enqueue_generation
 from .routes import theme_label
-from .summary import draft_summary
-from .timeutil import previous_month, today
 
 MIMES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "csv": "text/csv; charset=utf-8",
          "pdf": "application/pdf", "json": "application/json"}

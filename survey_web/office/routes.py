@@ -14,14 +14,14 @@ from analysis.deidentify import deidentify
 from analysis.ledger import LIVE, is_due_soon, is_overdue
 from analysis.taxonomy import THEMES
 
-from ..auth.scope import roles_required
+from ..accounts.scope import roles_required
 from ..extensions import db
 from ..i18n import BANK_TAG, current
 from ..models import Comment, Response, UrgentAlert, utcnow
 from ..models.problems import ProblemItem, ProblemList
+from ..timeutil import local, month_window, previous_month, this_month, today
 from . import bp
 from .access import OFFICE_ROLES, alerts_query, can_manage, comments_query, items_query, lists_query
-from .timeutil import local, month_window, previous_month, this_month, today
 
 STATUS_LABELS = {"draft": _l("Awaiting decision"), "open": _l("Open"), "in_progress": _l("In progress"),
                  "closed": _l("Closed"), "carried": _l("Carried over"), "rejected": _l("Rejected"),

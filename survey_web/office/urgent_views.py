@@ -9,16 +9,16 @@ from flask_login import current_user
 from sqlalchemy import update
 
 from .. import audit
-from ..auth.scope import roles_required
+from ..accounts.scope import roles_required
 from ..crypto import decrypt_contact, mask_phone
 from ..extensions import db
 from ..models import Department, Response, SurveyPoint, UrgentAlert, utcnow
+from ..timeutil import as_utc
+from ..web.paging import paginate
 from . import bp
 from .access import OFFICE_ROLES, alert_or_404, alerts_query
 from .forms import CloseAlertForm, DismissAlertForm, EmptyForm, FollowupForm
-from .paging import paginate
 from .routes import ack_cutoff, show_dt
-from .timeutil import as_utc
 
 PER_PAGE = 50
 TABS = ("new", "followup", "closed", "all")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from analysis.problem_list import shift_month
 
 from ..models.problems import ProblemItem, ProblemList
+from ..timeutil import this_month
 from .stats import question_month, theme_month
-from .timeutil import this_month
 
 
 def figures_after(item: ProblemItem, problem_list: ProblemList) -> dict | None:

@@ -11,7 +11,7 @@ from analysis.taxonomy import THEMES
 
 from .. import exports
 from ..models.problems import ProblemItem, ProblemList
-from .timeutil import local
+from ..timeutil import local
 
 HEADERS = ("序号", "问题类别", "问题描述", "涉及科室", "反映次数", "整改措施", "责任部门", "责任人", "整改时限",
            "整改状态", "销号日期")

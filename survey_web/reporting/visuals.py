@@ -9,8 +9,8 @@ from markupsafe import Markup
 from analysis.indicators import Figure
 from analysis.taxonomy import THEMES
 
-from ..charts import Bar, Grid, Point, Series, heat_map, interval_bars, line_chart
 from ..i18n import BANK_TAG, current
+from .charts import Bar, Grid, Point, Series, heat_map, interval_bars, line_chart
 from .figures import MODE_NAMES, Report, Row
 from .periods import Month
 

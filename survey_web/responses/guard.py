@@ -16,9 +16,9 @@ from sqlalchemy import Exists, bindparam, exists, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
-from . import jobs
-from .extensions import db, limiter
-from .models import KioskDevice, RefusalCount, Response, utcnow
+from .. import jobs
+from ..extensions import db, limiter
+from ..models import KioskDevice, RefusalCount, Response, utcnow
 
 log = logging.getLogger(__name__)
 

@@ -12,12 +12,21 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import joinedload
 
-from .. import banks, guard, i18n, jobs
+from .. import banks, i18n, jobs
 from ..extensions import db
 from ..models import Department, SurveyPoint
+from ..responses import guard
+from ..responses.forms import build_form
+from ..responses.service import (
+    FormClaims,
+    existing_ids,
+    new_claims,
+    sign,
+    store_response,
+    submit_connection,
+    verify,
+)
 from . import bp
-from .forms import build_form
-from .service import FormClaims, existing_ids, new_claims, sign, store_response, submit_connection, verify
 
 log = logging.getLogger(__name__)
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")

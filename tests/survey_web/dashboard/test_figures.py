@@ -8,12 +8,12 @@ import pytest
 from sqlalchemy import select
 
 from analysis.indicators import wilson
-from survey_web.dashboard.periods import Month
-from survey_web.dashboard.scope import Scope
-from survey_web.dashboard.service import month_report
 from survey_web.extensions import db as _db
 from survey_web.models.indicators import IndicatorPeriod
 from survey_web.models.review import CommentReview
+from survey_web.reporting.periods import Month
+from survey_web.reporting.scope import Scope
+from survey_web.reporting.service import month_report
 
 from .world import beijing, make_world, many, respond
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from survey_web import banks
-from survey_web.auth.passwords import hash_password
+from survey_web.accounts.passwords import hash_password
 from survey_web.crypto import encrypt_contact
 from survey_web.extensions import db
 from survey_web.models import (
