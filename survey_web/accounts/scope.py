@@ -62,16 +62,3 @@ def visible_departments(user: User) -> list[Department]:
         query = query.where(Department.id.in_(departments or {-1}))
     return list(db.session.scalars(query))
 
-
-def can_see_department(user: User, department: Department) -> bool:
-    hospitals, departments = hospital_ids(user), department_ids(user)
-    return (hospitals is None or department.hospital_id in hospitals) and \
-        (departments is None or department.id in departments)
-
-
-def department_or_404(user: User, department_id: int) -> Department:
-    """The department if USER may see it; a guessed id of another department is a 404, not a 403."""
-    department = db.session.get(Department, department_id)
-    if department is None or not can_see_department(user, department):
-        abort(404)
-    return department

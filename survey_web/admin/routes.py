@@ -14,9 +14,9 @@ from .. import audit
 from ..accounts.passwords import hash_password, password_problem
 from ..accounts.scope import roles_required
 from ..extensions import db
+from ..forms import EmptyForm
 from ..models import AuditEvent, Department, Hospital, User
-from ..office.forms import EmptyForm
-from ..office.routes import show_dt
+from ..web.display import show_dt
 from ..web.paging import paginate
 from . import bp
 from .forms import AuditFilterForm, PasswordForm, UserForm

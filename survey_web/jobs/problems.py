@@ -40,12 +40,6 @@ def enqueue_generation(hospital_id: int, month: str, *, refresh: bool = False, u
                    job_id=f"problem-list-{hospital_id}-{month}{suffix}", retry=True)
 
 
-def remind_job(hospital_id: int) -> int:
-    """RQ job: reminders on the hospital's overdue items; returns how many were recorded."""
-    with job_context():
-        return remind_overdue({hospital_id})
-
-
 def remind_overdue(hospital_ids: set[int] | None = None) -> int:
     """Record a reminder on every overdue item not reminded recently, and commit."""
     every = current_app.config.get("PROBLEM_REMIND_DAYS", 7)

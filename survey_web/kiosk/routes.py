@@ -30,7 +30,7 @@ from ..extensions import db
 from ..models import KioskDevice, Response
 from ..responses import guard
 from ..responses.forms import build_form
-from ..survey.routes import place_name
+from ..responses.service import place_name
 from . import bp, rounds
 from .access import volunteer_required
 from .forms import RoundForm

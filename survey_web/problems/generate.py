@@ -33,16 +33,9 @@ def department_banks(department_id: int | None) -> list[str]:
                                    .distinct().order_by(SurveyPoint.bank_code)))
 
 
-def question_text(code: str | None, lang: str = "zh-CN", prefer: list[str] | tuple = ()) -> str:
-    """The wording of question CODE, from the banks in PREFER first, up to its first question mark."""
-    current = banks.all_current()
-    ordered = [current[c] for c in prefer if c in current] + [b for c, b in current.items() if c not in prefer]
-    for bank in ordered:
-        for question in bank.questions:
-            if question.code == code:
-                text = question.text.get(lang, question.text["zh-CN"])
-                return text.split("？")[0].split("?")[0]
-    return code or ""
+def question_text(code: str | None, prefer: list[str] | tuple = ()) -> str:
+    """Question CODE's Chinese wording up to its first question mark, as the list quotes it."""
+    return banks.question_text(code, "zh_CN", prefer).split("？")[0].split("?")[0]
 
 
 def problem_text(draft: Draft, scope: str, names: dict[int, str]) -> str:

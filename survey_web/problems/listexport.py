@@ -7,9 +7,7 @@ the list is generated; every cell still passes through `exports.safe_cell`.
 
 from __future__ import annotations
 
-from analysis.taxonomy import THEMES
-
-from .. import exports
+from .. import exports, i18n
 from ..models.problems import ProblemItem, ProblemList
 from ..timeutil import local
 
@@ -31,7 +29,7 @@ def shown_items(problem_list: ProblemList) -> list[ProblemItem]:
 
 def theme_name(code: str | None) -> str:
     """The theme's Chinese name ('' for none): documents are in Chinese whatever the page language."""
-    return THEMES[code].name("zh-CN") if code in THEMES else ""
+    return i18n.theme_name(code, "zh_CN", missing="")
 
 
 def department_name(item: ProblemItem, problem_list: ProblemList) -> str:

@@ -10,10 +10,10 @@ from flask_babel import gettext as _
 from analysis.indicators import Difference, Figure
 
 from ..exports import safe_cell
+from ..i18n import theme_name
 from .figures import MODE_NAMES
 from .format import diff_interval, pct, points, score
 from .summary import HalfYearSummary
-from .visuals import theme_name
 
 
 @dataclass

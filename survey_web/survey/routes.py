@@ -21,6 +21,7 @@ from ..responses.service import (
     FormClaims,
     existing_ids,
     new_claims,
+    place_name,
     sign,
     store_response,
     submit_connection,
@@ -61,10 +62,6 @@ def active_point(token: str, hashed_device: str | None) -> tuple[int, bool]:
     if row is None:
         abort(404)
     return row[0], bool(row[1])
-
-
-def place_name(point: SurveyPoint) -> str:
-    return f"{point.department.hospital.name} · {point.department.name} · {point.name}"
 
 
 def render_form(form, claims: FormClaims, token: str, *, notice: str | None = None, status: int = 200):
