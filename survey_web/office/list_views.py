@@ -11,7 +11,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
-from analysis.ledger import TransitionError
+from analysis.ledger import LIVE, ItemStatus, TransitionError
 from analysis.taxonomy import THEMES
 
 from .. import audit
@@ -94,7 +94,7 @@ def _related_items(problem_list: ProblemList) -> list[ProblemItem]:
         items_query(current_user).where(ProblemList.hospital_id == problem_list.hospital_id,
                                         ProblemList.scope_key == 0, ProblemList.month == problem_list.month,
                                         ProblemItem.department_id == problem_list.department_id,
-                                        ProblemItem.status.not_in(("rejected", "merged")))))
+                                        ProblemItem.status.not_in((ItemStatus.REJECTED, ItemStatus.MERGED)))))
 
 
 def _manual_form() -> ManualItemForm:
@@ -113,7 +113,7 @@ def problem_list(list_id: int):
     found = list_or_404(current_user, list_id)
     groups = {"draft": [], "ledger": [], "carried": [], "rejected": []}
     for item in sorted(found.items, key=lambda i: (i.carried_from_id is not None, i.rank or 10_000, i.id)):
-        if item.status in ("open", "in_progress", "closed"):
+        if item.status in (*LIVE, ItemStatus.CLOSED):
             groups["ledger"].append(item)
         elif item.status in groups:
             groups[item.status].append(item)
