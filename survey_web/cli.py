@@ -15,7 +15,7 @@ from . import banks
 from .extensions import db
 from .jobs.worker import worker_command
 from .models import ROLES, Department, Hospital, KioskDevice, SurveyPoint, User
-from .problems.cli import init_app as office_cli
+from .problems.cli import init_app as problems_cli
 
 
 def external_url(endpoint: str, **values) -> str:
@@ -48,7 +48,7 @@ def init_app(app: Flask) -> None:
     from .reporting.cli import indicators_command
 
     app.cli.add_command(indicators_command)
-    office_cli(app)
+    problems_cli(app)
 
 
 @click.command()

@@ -1,4 +1,4 @@
-"""Indicators of a scope and period, composed from the cells SQL counted (`dashboard.cube`).
+"""Indicators of a scope and period, composed from the cells SQL counted (`reporting.cube`).
 
 Everything here sums small sets of pre-counted cells and hands the sums to `analysis.indicators`, which
 holds the arithmetic. Pooled figures (a department, a hospital, a month) use the number of respondents
