@@ -3,7 +3,9 @@
 The worker's loop calls `enqueue_warming()` with the problem-list tick (every 10 minutes); it is
 idempotent and cheap when nothing changed. So when a day or a month closes, or responses are imported
 into closed months (their watermarks show it), a worker recounts the periods instead of the first person
-to open the dashboard: 14-20 s at a million responses, once a month, otherwise.
+to open the dashboard. `bench/dashboard.py` on 1,000,000 responses (2 shared cores, 2026-12-05): first
+view with an empty cache 27.9 s; this job from an empty cache 23.2 s (14 months; after a month closes it
+has one month and a day to count); the first view after it 1.02 s, like any warm view (0.98 s).
 """
 
 from __future__ import annotations
