@@ -10,6 +10,8 @@ from datetime import timedelta
 
 from flask import current_app, request
 from limits import parse
+from limits.storage import storage_from_string
+from limits.strategies import FixedWindowRateLimiter
 from sqlalchemy import Exists, bindparam, exists, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
@@ -76,20 +78,32 @@ def over_rate_limit(point_token: str) -> bool:
     """Per-point limit (tight) and per-address limit (loose: a whole ward may share one address).
 
     A limiter storage outage lets submissions through: losing patients' answers is worse than a bot.
-    The limiter's storage is Redis whenever REDIS_URL is set (limits hold across processes), else memory.
     """
     # The limits library's public API, one round trip per window. A Lua script doing both windows in one
     # trip (it had to copy the library's private key format) measured 115 against 163 µs per submission
     # on a loaded 2-core machine (/tmp bench of 5,000 checks, noisy): too little to own that coupling.
     try:
+        windows = _redis_windows() or limiter.limiter  # embedded mode: one process, the limiter's memory
         checks = (
             (parse(current_app.config["RATE_LIMIT_POINT"]), ("survey-point", point_token)),
             (parse(current_app.config["RATE_LIMIT_IP"]), ("survey-ip", request.remote_addr or "-")),
         )
-        return not all(limiter.limiter.hit(rate, *keys) for rate, keys in checks)
+        return not all(windows.hit(rate, *keys) for rate, keys in checks)
     except Exception as exc:  # noqa: BLE001 - any storage failure must fail open
         log.warning("rate limit storage unavailable: %s", type(exc).__name__)
         return False
+
+
+def _redis_windows() -> FixedWindowRateLimiter | None:
+    """This app's fixed windows in its Redis, so the limits hold across processes (None without Redis)."""
+    url = current_app.config.get("REDIS_URL")
+    if not url:
+        return None
+    windows = current_app.extensions.get("survey_rate_limits")
+    if windows is None:
+        storage = storage_from_string(url, **current_app.config.get("RATELIMIT_STORAGE_OPTIONS", {}))
+        windows = current_app.extensions["survey_rate_limits"] = FixedWindowRateLimiter(storage)
+    return windows
 
 
 def count_refusal(point_id: int, reason: str) -> None:
