@@ -8,18 +8,33 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
+from enum import StrEnum
 
-STATES = ("draft", "open", "in_progress", "closed", "rejected", "merged", "carried")
-LIVE = ("open", "in_progress")
+
+class ItemStatus(StrEnum):
+    """A problem-list item's state. The values are what `problem_items.status` stores (its CHECK constraint
+    is built from this enum); a member equals its string, so rows read back as plain strings compare."""
+
+    DRAFT = "draft"
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    CLOSED = "closed"
+    REJECTED = "rejected"
+    MERGED = "merged"
+    CARRIED = "carried"
+
+
+STATES = tuple(ItemStatus)
+LIVE = (ItemStatus.OPEN, ItemStatus.IN_PROGRESS)
 # (from, action) -> to. 立账 = open, 督办 = in_progress, 销号 = closed; merged and carried are set by
 # the merge and carry-over operations, never by a direct action.
 TRANSITIONS = {
-    ("draft", "accept"): "open",
-    ("draft", "reject"): "rejected",
-    ("rejected", "restore"): "draft",
-    ("open", "start"): "in_progress",
-    ("in_progress", "close"): "closed",
-    ("closed", "reopen"): "in_progress",
+    (ItemStatus.DRAFT, "accept"): ItemStatus.OPEN,
+    (ItemStatus.DRAFT, "reject"): ItemStatus.REJECTED,
+    (ItemStatus.REJECTED, "restore"): ItemStatus.DRAFT,
+    (ItemStatus.OPEN, "start"): ItemStatus.IN_PROGRESS,
+    (ItemStatus.IN_PROGRESS, "close"): ItemStatus.CLOSED,
+    (ItemStatus.CLOSED, "reopen"): ItemStatus.IN_PROGRESS,
 }
 FOUR_CLEAR = ("problem", "measure", "owner_office", "deadline")
 CLOSURE = ("measure_taken", "closure_evidence")

@@ -15,7 +15,7 @@ item scores the hospital's satisfaction minus the *upper* Wilson bound of the de
 widen as the number of respondents shrinks, so 2 complaints out of 5 responses (40 %, bound 12) do not
 outrank 30 out of 150 (20 %, bound 14): a small count must be extreme to beat a large one, which is
 exactly when it is unlikely to be noise. Wilson rather than the normal interval because it behaves at
-0 and at small n, and it needs nothing but arithmetic.
+0 and at small n (`analysis.indicators.wilson`, the dashboard's interval too).
 
 Whether a theme *rose* is judged the same way: conditional on the two months' total mentions, this
 month's share is binomial with p = n1 / (n1 + n0) if the rate did not change (the exact test for two
@@ -24,15 +24,14 @@ Poisson rates); a rise is flagged only if that one-sided p-value is below 5 %.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
+from analysis.indicators import Z95, wilson
 from analysis.ledger import LIVE  # noqa: F401 - re-exported: the dashboard counts live items with it
 
-Z95 = 1.959963984540054
 MIN_COUNT = 3          # fewer negative mentions than this is an anecdote, not a list item
 MIN_ANSWERED = 10      # fewer answers to a question than this is not compared with the hospital
 MIN_GAP = 0.10         # "well below": at least 10 points under the hospital, and significantly so
@@ -84,31 +83,12 @@ def default_deadline(month: str, theme: str | None) -> date:
 
 # --- statistics -----------------------------------------------------------------------------------
 
-def wilson_interval(k: int, n: int, z: float = Z95) -> tuple[float, float]:
-    """Wilson score interval of the proportion K/N; (0, 1) when N is 0."""
-    if n <= 0:
-        return 0.0, 1.0
-    p = k / n
-    centre = p + z * z / (2 * n)
-    spread = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-    denominator = 1 + z * z / n
-    return max(0.0, (centre - spread) / denominator), min(1.0, (centre + spread) / denominator)
-
-
 def _binomial_tail(k: int, n: int, p: float) -> float:
-    """P(X >= K) for X ~ Binomial(N, P), summed in log space so large counts do not overflow."""
-    if k <= 0:
-        return 1.0
-    if p <= 0:
-        return 0.0
-    if p >= 1:
-        return 1.0
-    log_p, log_q = math.log(p), math.log1p(-p)
-    total = 0.0
-    for i in range(k, n + 1):
-        total += math.exp(math.lgamma(n + 1) - math.lgamma(i + 1) - math.lgamma(n - i + 1)
-                          + i * log_p + (n - i) * log_q)
-    return min(1.0, total)
+    """P(X >= K) for X ~ Binomial(N, P)."""
+    # Imported here: scipy.stats costs about a second to import, and only list generation needs it.
+    from scipy.stats import binom
+
+    return float(binom.sf(k - 1, n, p))
 
 
 def rose_significantly(count: int, responses: int, prev_count: int, prev_responses: int,
@@ -220,7 +200,7 @@ def theme_drafts(figures: Iterable[ThemeFigures], responses: int, prev_responses
     for fig in figures:
         if fig.count < min_count or responses <= 0:
             continue
-        low, _high = wilson_interval(fig.count, responses, z)
+        low, _high = wilson(min(fig.count, responses), responses, z)
         owner = department if department is not None else _dominant(fig.departments, fig.count)
         drafts.append(Draft(
             key=f"theme:{fig.theme}", source="theme", theme=fig.theme, question=None, department=owner,
@@ -248,7 +228,7 @@ def question_drafts(figures: Iterable[QuestionFigures], *, min_answered: int = M
             continue
         rate = fig.satisfied / fig.answered
         hospital = fig.hospital_satisfied / fig.hospital_answered
-        _low, high = wilson_interval(fig.satisfied, fig.answered, z)
+        _low, high = wilson(min(fig.satisfied, fig.answered), fig.answered, z)
         if hospital - rate < min_gap or high >= hospital:
             continue
         drafts.append(Draft(

@@ -59,7 +59,7 @@ def month_bounds(months: int) -> tuple[datetime, datetime]:
 def organisation(app) -> None:
     """Hospitals, departments, points, bank versions and the staff sign-ins, through the ORM (small)."""
     from survey_web import banks
-    from survey_web.auth.passwords import hash_password
+    from survey_web.accounts.passwords import hash_password
     from survey_web.extensions import db
     from survey_web.models import Department, Hospital, SurveyPoint, User
 

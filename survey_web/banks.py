@@ -33,6 +33,20 @@ def all_current() -> dict[str, Bank]:
     return current_app.extensions["banks"]
 
 
+def question_text(code: str | None, locale: str | None = None, prefer: list[str] | tuple = ()) -> str:
+    """Question CODE's wording in LOCALE (default: the page's language), from the banks in PREFER first
+    (their wording is what those respondents saw); CODE itself when no bank asks it."""
+    from .i18n import pick
+
+    current = all_current()
+    ordered = [current[c] for c in prefer if c in current] + [b for c, b in current.items() if c not in prefer]
+    for bank in ordered:
+        for question in bank.questions:
+            if question.code == code:
+                return pick(question.text, locale)
+    return code or ""
+
+
 def ensure_version(bank: Bank) -> int:
     """The id of the stored version for BANK's content, inserting a new version if the YAML changed."""
     key = (bank.code, bank.content_hash())

@@ -15,7 +15,7 @@ from . import banks, speech
 from .extensions import db
 from .jobs.worker import worker_command
 from .models import ROLES, Department, Hospital, KioskDevice, SurveyPoint, User
-from .office.cli import init_app as office_cli
+from .problems.cli import init_app as problems_cli
 
 
 def external_url(endpoint: str, **values) -> str:
@@ -45,10 +45,10 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(jobs_group)
     app.cli.add_command(users)
     app.cli.add_command(worker_command)
-    from .dashboard.cli import indicators_command
+    from .reporting.cli import indicators_command
 
     app.cli.add_command(indicators_command)
-    office_cli(app)
+    problems_cli(app)
 
 
 @click.command()
@@ -185,7 +185,7 @@ def users_create(username: str, display_name: str | None, role: str, hospital_co
                  department_code: str | None, password: str) -> None:
     """Create a staff account."""
     from . import audit
-    from .auth.passwords import hash_password, password_problem
+    from .accounts.passwords import hash_password, password_problem
 
     if problem := password_problem(password):
         raise click.BadParameter(problem, param_hint="password")

@@ -67,7 +67,7 @@ def ensure_organisation() -> Hospital:
 
 def ensure_staff(hospital: Hospital) -> list[tuple[str, str, str]]:
     """Create the demo staff accounts that do not exist yet; returns (username, role, password) of all."""
-    from .auth.passwords import hash_password
+    from .accounts.passwords import hash_password
 
     departments = {d.code: d for d in hospital.departments}
     existing = set(db.session.scalars(select(User.username).where(User.username.in_([s[0] for s in STAFF]))))

@@ -12,37 +12,26 @@ from .extensions import db
 log = logging.getLogger(__name__)
 
 
+# status -> (template, its arguments): the pages a person meets for a refused or broken request.
+PAGES = {
+    400: ("errors/bad_request.html", {}),
+    403: ("errors/forbidden.html", {}),
+    404: ("errors/not_found.html", {}),
+    405: ("errors/not_found.html", {}),
+    413: ("errors/bad_request.html", {"too_large": True}),
+    429: ("errors/busy.html", {}),
+    500: ("errors/server_error.html", {}),
+}
+
+
 def init_app(app: Flask) -> None:
-    @app.errorhandler(404)
-    def not_found(_error):
-        return render_template("errors/not_found.html"), 404
-
-    @app.errorhandler(403)
-    def forbidden(_error):
-        return render_template("errors/forbidden.html"), 403
-
-    @app.errorhandler(405)
-    def method_not_allowed(_error):
-        return render_template("errors/not_found.html"), 405
-
-    @app.errorhandler(400)
-    def bad_request(_error):
-        return render_template("errors/bad_request.html"), 400
-
-    @app.errorhandler(413)
-    def too_large(_error):
-        return render_template("errors/bad_request.html", too_large=True), 413
-
-    @app.errorhandler(429)
-    def too_many(_error):
-        return render_template("errors/busy.html"), 429
+    for code, (template, context) in PAGES.items():
+        def page(_error, code=code, template=template, context=context):
+            return render_template(template, **context), code
+        app.register_error_handler(code, page)
 
     @app.errorhandler(SQLAlchemyError)
     def database_down(error):
         db.session.rollback()
         log.error("database error: %s", type(error).__name__)
         return render_template("errors/unavailable.html"), 503
-
-    @app.errorhandler(500)
-    def server_error(_error):
-        return render_template("errors/server_error.html"), 500

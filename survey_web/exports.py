@@ -39,6 +39,25 @@ def to_csv(headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
+def cells(row: Sequence) -> list:
+    """One spreadsheet row: dates as text, None as empty, formula-like text defused."""
+    return [safe_cell(_plain(v)) for v in row]
+
+
+def never_formulas(row) -> None:
+    """Mark every text cell of ROW (openpyxl cells) as a string, never a formula, whatever the text."""
+    for cell in row:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+
+
+def xlsx_bytes(book) -> bytes:
+    """The saved workbook BOOK."""
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
 def to_xlsx(title: str, headers: Sequence[str], rows: Iterable[Sequence], *, widths: Sequence[int] | None = None,
             subtitle: str | None = None) -> bytes:
     """An XLSX sheet formatted for printing: title row, bold frozen header, wrapped text, A4 landscape."""
@@ -67,12 +86,11 @@ def to_xlsx(title: str, headers: Sequence[str], rows: Iterable[Sequence], *, wid
         cell.border = border
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for row in rows:
-        sheet.append([safe_cell(_plain(v)) for v in row])
+        sheet.append(cells(row))
         for cell in sheet[sheet.max_row]:
             cell.border = border
             cell.alignment = Alignment(vertical="top", wrap_text=True)
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # never a formula, whatever the text
+        never_formulas(sheet[sheet.max_row])
     for index, width in enumerate(widths or [14] * len(headers), start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = sheet.cell(row=first + 1, column=1)
@@ -82,55 +100,78 @@ def to_xlsx(title: str, headers: Sequence[str], rows: Iterable[Sequence], *, wid
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes(book)
+
+
+class PdfKit:
+    """What every Chinese PDF here is made of: Adobe's STSong CID font (nothing to install), a body and a
+    heading style, paragraphs that keep line breaks, and grey-ruled tables with a shaded header row."""
+
+    def __init__(self):
+        from reportlab.lib.styles import ParagraphStyle
+        from reportlab.pdfbase import pdfmetrics
+        from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
+        if "STSong-Light" not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+        self.body = ParagraphStyle("body", fontName="STSong-Light", fontSize=9, leading=12, wordWrap="CJK")
+        self.head = ParagraphStyle("head", parent=self.body, fontSize=16, leading=22, alignment=1)
+        self.sub = ParagraphStyle("sub", parent=self.body, fontSize=10, alignment=1)
+
+    def para(self, value, style=None):
+        """VALUE as a paragraph (escaped; line breaks kept)."""
+        from xml.sax.saxutils import escape
+
+        from reportlab.platypus import Paragraph
+
+        return Paragraph(escape(str(_plain(value))).replace("\n", "<br/>"), style or self.body)
+
+    def table(self, headers: Sequence[str], rows: Iterable[Sequence], col_widths=None):
+        """A table repeating its header row on every page."""
+        from reportlab.lib import colors
+        from reportlab.platypus import Table, TableStyle
+
+        data = [[self.para(h) for h in headers]] + [[self.para(v) for v in row] for row in rows]
+        table = Table(data, colWidths=col_widths, repeatRows=1)
+        table.setStyle(TableStyle([
+            ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
+            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#DDE6EE")),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ]))
+        return table
+
+    @staticmethod
+    def build(story: list, *, title: str, pagesize, margin_mm: float) -> bytes:
+        """The PDF of STORY on pages of PAGESIZE with MARGIN_MM all round."""
+        from reportlab.lib.units import mm
+        from reportlab.platypus import SimpleDocTemplate
+
+        buffer = io.BytesIO()
+        margin = margin_mm * mm
+        SimpleDocTemplate(buffer, pagesize=pagesize, leftMargin=margin, rightMargin=margin, topMargin=margin,
+                          bottomMargin=margin, title=title).build(story)
+        return buffer.getvalue()
 
 
 def to_pdf(title: str, headers: Sequence[str], rows: Iterable[Sequence], *, subtitle: str | None = None,
            widths: Sequence[float] | None = None, notes: Sequence[str] = ()) -> bytes:
-    """An A4 landscape PDF table with Chinese text (Adobe's STSong CID font: nothing to install)."""
-    from xml.sax.saxutils import escape
-
-    from reportlab.lib import colors
+    """An A4 landscape PDF table with Chinese text."""
     from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import Spacer
 
-    if "STSong-Light" not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    body = ParagraphStyle("body", fontName="STSong-Light", fontSize=9, leading=12, wordWrap="CJK")
-    head = ParagraphStyle("head", parent=body, fontSize=16, leading=22, alignment=1)
-    sub = ParagraphStyle("sub", parent=body, fontSize=10, alignment=1)
-
-    def para(value, style=body):
-        return Paragraph(escape(str(_plain(value))).replace("\n", "<br/>"), style)
-
-    buffer = io.BytesIO()
+    kit = PdfKit()
     page = landscape(A4)
-    doc = SimpleDocTemplate(buffer, pagesize=page, leftMargin=12 * mm, rightMargin=12 * mm, topMargin=12 * mm,
-                            bottomMargin=12 * mm, title=title)
     usable = page[0] - 24 * mm
     if widths:
         total = sum(widths)
         col_widths = [usable * w / total for w in widths]
     else:
         col_widths = [usable / len(headers)] * len(headers)
-    data = [[para(h) for h in headers]] + [[para(v) for v in row] for row in rows]
-    table = Table(data, colWidths=col_widths, repeatRows=1)
-    table.setStyle(TableStyle([
-        ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#DDE6EE")),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-    ]))
-    story = [para(title, head)]
+    story = [kit.para(title, kit.head)]
     if subtitle:
-        story.append(para(subtitle, sub))
-    story += [Spacer(1, 4 * mm), table]
+        story.append(kit.para(subtitle, kit.sub))
+    story += [Spacer(1, 4 * mm), kit.table(headers, rows, col_widths)]
     for note in notes:
-        story += [Spacer(1, 2 * mm), para(note)]
-    doc.build(story)
-    return buffer.getvalue()
+        story += [Spacer(1, 2 * mm), kit.para(note)]
+    return kit.build(story, title=title, pagesize=page, margin_mm=12)

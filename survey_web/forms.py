@@ -59,3 +59,7 @@ class QueryFilterForm(Form):
 
     class Meta:
         csrf = False
+
+
+class EmptyForm(Form):
+    """A button that only needs the CSRF token."""

@@ -11,6 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from . import jobs
 from .extensions import db
 from .models import Comment, utcnow
+from .models.responses import CommentStatus
 
 bp = Blueprint("health", __name__)
 
@@ -22,7 +23,7 @@ def status() -> dict:
     try:
         db.session.execute(text("SELECT 1"))
         pending, oldest = db.session.execute(
-            select(func.count(Comment.id), func.min(Comment.created_at)).where(Comment.status == "pending")
+            select(func.count(Comment.id), func.min(Comment.created_at)).where(Comment.status == CommentStatus.PENDING)
         ).one()
         report["pending_comments"] = pending
         if oldest is not None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import Flask, has_request_context, request
 from flask_babel import get_locale
 
+from analysis.taxonomy import THEMES
+
 LOCALES = ("zh_CN", "zh_TW", "en")
 LOCALE_NAMES = {"zh_CN": "简体中文", "zh_TW": "繁體中文", "en": "English"}
 # Question banks key their texts by BCP 47 tags.
@@ -58,6 +60,14 @@ def pick(texts: dict | None, locale: str | None = None) -> str:
         return ""
     tag = BANK_TAG.get(locale or current(), "zh-CN")
     return texts.get(tag) or texts.get("zh-CN") or next(iter(texts.values()))
+
+
+def theme_name(code: str | None, locale: str | None = None, missing: str | None = None) -> str:
+    """Theme CODE's name in LOCALE (default: the page's language); MISSING (default: CODE) when unknown."""
+    theme = THEMES.get(code or "")
+    if theme is None:
+        return (code or "") if missing is None else missing
+    return theme.name(BANK_TAG.get(locale or current(), "zh-CN"))
 
 
 def init_app(app: Flask) -> None:

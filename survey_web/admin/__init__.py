@@ -4,7 +4,7 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from ..office import errors  # noqa: E402
+from ..web import errors  # noqa: E402
 from . import routes  # noqa: E402,F401
 
 errors.register(bp)

@@ -11,13 +11,13 @@ from sqlalchemy import select
 from wtforms import SelectChoice
 
 from .. import audit
-from ..auth.passwords import hash_password, password_problem
-from ..auth.scope import roles_required
+from ..accounts.passwords import hash_password, password_problem
+from ..accounts.scope import roles_required
 from ..extensions import db
+from ..forms import EmptyForm
 from ..models import AuditEvent, Department, Hospital, User
-from ..office.forms import EmptyForm
-from ..office.paging import paginate
-from ..office.routes import show_dt
+from ..web.display import show_dt
+from ..web.paging import paginate
 from . import bp
 from .forms import AuditFilterForm, PasswordForm, UserForm
 

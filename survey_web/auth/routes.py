@@ -12,11 +12,11 @@ from limits import parse
 from sqlalchemy import func, select
 
 from .. import audit
+from ..accounts.passwords import hash_password, needs_rehash, verify_password
 from ..extensions import db, limiter, login_manager
 from ..models import User, utcnow
 from . import bp
 from .forms import LoginForm
-from .passwords import hash_password, needs_rehash, verify_password
 
 log = logging.getLogger(__name__)
 # Where each role starts; the first endpoint that exists wins.

@@ -2,7 +2,7 @@
 
 from flask import Blueprint
 
-from ..dashboard.format import template_helpers
+from ..reporting.format import template_helpers
 
 bp = Blueprint("commission", __name__, url_prefix="/commission")
 bp.context_processor(template_helpers)

@@ -6,14 +6,15 @@ from flask import render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..auth.scope import roles_required
-from ..charts import Series, line_chart
-from ..dashboard.args import mode_arg, month_arg
-from ..dashboard.panels import closure_by_hospital
-from ..dashboard.periods import SHANGHAI, Month, now_utc
-from ..dashboard.scope import Scope
-from ..dashboard.service import month_report, trend
-from ..dashboard.visuals import chart_point, drill, unit_chart
+from .. import timeutil
+from ..accounts.scope import roles_required
+from ..reporting.charts import Series, line_chart
+from ..reporting.panels import closure_by_hospital
+from ..reporting.periods import Month
+from ..reporting.scope import Scope
+from ..reporting.service import month_report, trend
+from ..reporting.visuals import chart_point, drill, unit_chart
+from ..web.args import mode_arg, month_arg
 from . import bp
 
 TOP_THEMES = 3
@@ -27,7 +28,7 @@ def index():
     scope = Scope.for_user(current_user)
     view = month_report(scope, month, mode=mode)
     report = view.report
-    today = now_utc().astimezone(SHANGHAI).date()
+    today = timeutil.today()
     closure = closure_by_hospital(scope, today)
     themes = _top_themes(view)
     trend_svg = None

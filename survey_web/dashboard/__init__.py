@@ -2,7 +2,7 @@
 
 from flask import Blueprint
 
-from .format import template_helpers
+from ..reporting.format import template_helpers
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 bp.context_processor(template_helpers)

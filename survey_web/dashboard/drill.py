@@ -10,16 +10,16 @@ from flask_login import current_user
 from sqlalchemy import and_, exists, func, or_, select
 
 from .. import banks
-from ..auth.scope import roles_required
+from ..accounts.scope import roles_required
 from ..extensions import db
 from ..models import Answer, Comment, CommentTheme, Response
 from ..models.alerts import still_urgent
+from ..reporting.cube import RECOMMEND_OPTIONS
+from ..reporting.figures import DIMENSION_NAMES
+from ..reporting.scope import Org, Scope
+from ..reporting.themes import effective
+from ..web.args import OFFICE, choice_arg, int_arg, mode_arg, month_arg, role_arg
 from . import bp
-from .args import OFFICE, choice_arg, int_arg, mode_arg, month_arg, role_arg
-from .cube import RECOMMEND_OPTIONS
-from .figures import DIMENSION_NAMES, question_text
-from .scope import Org, Scope
-from .themes import effective
 
 PAGE = 50
 ANSWER_FILTERS = ("top", "rest", "na")
@@ -122,7 +122,7 @@ def responses():
     answers, themes = _details([r[0] for r in rows], [r[5] for r in rows if r[5]])
     return render_template("dashboard/responses.html", month=month, f=f, org=org, rows=rows, total=total,
                            page=page, pages=pages, answers=answers, themes=themes,
-                           question_text=question_text, focus=_focus(f))
+                           question_text=banks.question_text, focus=_focus(f))
 
 
 def _focus(f: Filters) -> list[str]:

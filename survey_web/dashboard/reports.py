@@ -6,14 +6,15 @@ from flask import Response, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..auth.scope import roles_required
+from .. import timeutil
+from ..accounts.scope import roles_required
+from ..reporting.periods import HalfYear
+from ..reporting.report_files import sections, to_pdf, to_xlsx
+from ..reporting.scope import Scope
+from ..reporting.summary import half_year
+from ..reporting.visuals import unit_chart
+from ..web.args import OFFICE, choice_arg, half_arg
 from . import bp
-from .args import OFFICE, choice_arg, half_arg
-from .periods import SHANGHAI, HalfYear, now_utc
-from .report_files import sections, to_pdf, to_xlsx
-from .scope import Scope
-from .summary import half_year
-from .visuals import unit_chart
 
 CHOICES = 6
 
@@ -32,7 +33,7 @@ def _title(summary) -> tuple[str, str]:
 @roles_required(*OFFICE, "commission")
 def reports():
     period, fmt = half_arg(), choice_arg("format", ("pdf", "xlsx"))
-    today = now_utc().astimezone(SHANGHAI).date()
+    today = timeutil.today()
     summary = half_year(Scope.for_user(current_user), period, today)
     title, subtitle = _title(summary)
     parts = sections(summary)

@@ -6,15 +6,16 @@ from flask import Response, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..auth.scope import roles_required
+from .. import timeutil
+from ..accounts.scope import roles_required
+from ..reporting.export import indicator_file
+from ..reporting.panels import latest_urgent, open_items
+from ..reporting.periods import Month
+from ..reporting.scope import Scope
+from ..reporting.service import month_report, trend
+from ..reporting.visuals import heat, trend_chart, unit_chart
+from ..web.args import OFFICE, mode_arg, month_arg
 from . import bp
-from .args import OFFICE, mode_arg, month_arg
-from .export import indicator_file
-from .panels import latest_urgent, open_items
-from .periods import SHANGHAI, Month, now_utc
-from .scope import Scope
-from .service import month_report, trend
-from .visuals import heat, trend_chart, unit_chart
 
 FALLEN = 5
 
@@ -30,7 +31,7 @@ def index():
     points = view.org.point_ids(scope)
     fallen = sorted((d for d in report.dimensions if d.change is not None and d.change.comparable),
                     key=lambda d: d.change.value)[:FALLEN]
-    problems, problem_count = open_items(scope, now_utc().astimezone(SHANGHAI).date())
+    problems, problem_count = open_items(scope, timeutil.today())
     heat_svg, heat_themes = heat(report, month, mode)
     return render_template(
         "dashboard/index.html", month=month, mode=mode, view=view, report=report, fallen=fallen,
@@ -38,7 +39,7 @@ def index():
         departments_svg=unit_chart("departments", _("Departments, best to worst"), report.departments, month,
                                    report.overall.satisfaction, key="department", mode=mode),
         heat_svg=heat_svg, heat_themes=heat_themes, urgent=latest_urgent(points), problems=problems,
-        problem_count=problem_count, previous=month.shift(-1), today=now_utc().astimezone(SHANGHAI).date(),
+        problem_count=problem_count, previous=month.shift(-1), today=timeutil.today(),
     )
 
 

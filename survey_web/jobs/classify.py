@@ -10,6 +10,7 @@ import analysis
 
 from ..extensions import db
 from ..models import Comment, CommentTheme, UrgentAlert, utcnow
+from ..models.responses import CommentStatus
 from .context import job_context
 
 log = logging.getLogger(__name__)
@@ -23,7 +24,7 @@ def classify_comment(comment_id: int) -> str:
 
 def store_classification(comment_id: int) -> str:
     """Classify the pending comment COMMENT_ID and store the result; returns 'done' or 'skipped'."""
-    text = db.session.scalar(select(Comment.text).where(Comment.id == comment_id, Comment.status == "pending"))
+    text = db.session.scalar(select(Comment.text).where(Comment.id == comment_id, Comment.status == CommentStatus.PENDING))
     db.session.rollback()  # release the read snapshot while the model works
     if text is None:
         return "skipped"
@@ -35,8 +36,8 @@ def save_classification(comment_id: int, result: analysis.Classification) -> boo
     # The conditional UPDATE claims the row: if another run finished first, it matches nothing.
     claimed = db.session.execute(
         update(Comment)
-        .where(Comment.id == comment_id, Comment.status == "pending")
-        .values(status="done", classified_at=utcnow(), model_version=result.model_version,
+        .where(Comment.id == comment_id, Comment.status == CommentStatus.PENDING)
+        .values(status=CommentStatus.DONE, classified_at=utcnow(), model_version=result.model_version,
                 urgent=result.urgent, urgent_reason=result.urgent_reason)
     ).rowcount
     if not claimed:
@@ -68,7 +69,7 @@ def classify_pending_now(batch_size: int = 256) -> int:
     stored = 0
     while True:
         rows = db.session.execute(
-            select(Comment.id, Comment.text).where(Comment.status == "pending").order_by(Comment.id)
+            select(Comment.id, Comment.text).where(Comment.status == CommentStatus.PENDING).order_by(Comment.id)
             .limit(batch_size)
         ).all()
         db.session.rollback()

@@ -9,6 +9,7 @@ from sqlalchemy import or_, select, update
 
 from ..extensions import db
 from ..models import Comment, utcnow
+from ..models.responses import CommentStatus
 
 log = logging.getLogger(__name__)
 
@@ -26,10 +27,10 @@ def sweep_pending(stale_after: timedelta = STALE_AFTER, limit: int = 1000) -> in
     from . import enqueue_classify, job_in_flight
 
     cutoff = utcnow() - stale_after
-    stale = (Comment.status == "pending", Comment.created_at < cutoff,
+    stale = (Comment.status == CommentStatus.PENDING, Comment.created_at < cutoff,
              or_(Comment.enqueued_at.is_(None), Comment.enqueued_at < cutoff))
     db.session.execute(update(Comment).where(*stale, Comment.attempts >= MAX_ATTEMPTS)
-                       .values(status="failed"))
+                       .values(status=CommentStatus.FAILED))
     ids = db.session.scalars(select(Comment.id).where(*stale).order_by(Comment.id).limit(limit)).all()
     claimed = []
     for comment_id in ids:

@@ -29,7 +29,8 @@ TICK_EVERY = 600  # seconds between checks for due monthly problem lists and led
 
 
 def _sweep_forever(app, interval: int, stop: threading.Event) -> None:
-    from ..office.jobs import tick
+    from .problems import tick
+    from .reporting import enqueue_warming
 
     last_tick = 0.0
     while not stop.wait(interval):
@@ -39,6 +40,7 @@ def _sweep_forever(app, interval: int, stop: threading.Event) -> None:
                 if time.monotonic() - last_tick >= TICK_EVERY:
                     last_tick = time.monotonic()
                     tick()  # idempotent: a unique constraint lets one worker create each month's list
+                    enqueue_warming()  # the indicator cache after a day or month closed, or an import
         except Exception:  # noqa: BLE001 - the sweeper must outlive a database or Redis blip
             log.exception("sweeper round failed; trying again in %ss", interval)
 

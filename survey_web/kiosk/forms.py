@@ -1,4 +1,4 @@
-"""The volunteer's small forms; the interview itself is the respondent's survey form (survey.forms)."""
+"""The volunteer's small forms; the interview itself is the respondent's survey form (responses.forms)."""
 
 from wtforms import IntegerField
 from wtforms.validators import InputRequired

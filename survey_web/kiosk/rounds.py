@@ -18,7 +18,7 @@ from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from ..auth.scope import hospital_ids
+from ..accounts.scope import hospital_ids
 from ..extensions import db
 from ..models import Department, SurveyPoint, User
 

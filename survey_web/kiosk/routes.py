@@ -25,11 +25,12 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import func, select, update
 
-from .. import banks, guard, i18n
+from .. import banks, i18n
 from ..extensions import db
 from ..models import KioskDevice, Response
-from ..survey.forms import build_form
-from ..survey.routes import place_name
+from ..responses import guard
+from ..responses.forms import build_form
+from ..responses.service import place_name
 from . import bp, rounds
 from .access import volunteer_required
 from .forms import RoundForm

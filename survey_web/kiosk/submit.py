@@ -23,11 +23,12 @@ from flask_wtf.csrf import validate_csrf
 from sqlalchemy.exc import SQLAlchemyError
 from wtforms.validators import ValidationError
 
-from .. import banks, guard, jobs
+from .. import banks, jobs
 from ..extensions import csrf, db
 from ..models import User
-from ..survey.forms import build_form
-from ..survey.service import FormClaims, existing_ids, store_response
+from ..responses import guard
+from ..responses.forms import build_form
+from ..responses.service import FormClaims, existing_ids, store_response
 from . import bp, rounds
 from .access import volunteer_required, wants_json
 from .routes import render_interview

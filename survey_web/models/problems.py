@@ -19,10 +19,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from .base import TimestampMixin, utcnow
+from analysis.ledger import ItemStatus
 
-ITEM_STATES = ("draft", "open", "in_progress", "closed", "rejected", "merged", "carried")
+from ..extensions import db
+from .base import TimestampMixin, one_of, utcnow
+
 ITEM_SOURCES = ("theme", "question", "manual")
 NOTE_KINDS = ("progress", "reminder")
 
@@ -59,9 +60,8 @@ class ProblemItem(TimestampMixin, db.Model):
 
     __tablename__ = "problem_items"
     __table_args__ = (
-        CheckConstraint("status IN ('draft', 'open', 'in_progress', 'closed', 'rejected', 'merged', 'carried')",
-                        name="status"),
-        CheckConstraint("source IN ('theme', 'question', 'manual')", name="source"),
+        CheckConstraint(one_of("status", ItemStatus), name="status"),
+        CheckConstraint(one_of("source", ITEM_SOURCES), name="source"),
         Index("ix_problem_items_list_status", "list_id", "status"),
     )
 
@@ -84,7 +84,7 @@ class ProblemItem(TimestampMixin, db.Model):
     owner_office: Mapped[str | None] = mapped_column(String(100))
     owner_person: Mapped[str | None] = mapped_column(String(100))
     deadline: Mapped[date | None] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(12), default="draft")
+    status: Mapped[str] = mapped_column(String(12), default=ItemStatus.DRAFT.value)
     edited_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     accepted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -108,7 +108,7 @@ class ProblemNote(db.Model):
     """督办 records: progress reported by the owner, and reminders sent for overdue items."""
 
     __tablename__ = "problem_notes"
-    __table_args__ = (CheckConstraint("kind IN ('progress', 'reminder')", name="kind"),)
+    __table_args__ = (CheckConstraint(one_of("kind", NOTE_KINDS), name="kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("problem_items.id", ondelete="CASCADE"), index=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import (
     Boolean,
@@ -21,18 +22,24 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .base import utcnow
+from .base import one_of, utcnow
 
 ROLES = ("patient", "family")
 MODES = ("self", "volunteer_assisted")
-LANGUAGES = ("zh_CN", "zh_TW", "en")
-COMMENT_STATES = ("pending", "done", "failed")
+
+
+class CommentStatus(StrEnum):
+    """Where a comment is in classification; the values are what `comments.status` stores."""
+
+    PENDING = "pending"  # waiting for a worker (the sweeper re-enqueues stale ones)
+    DONE = "done"
+    FAILED = "failed"  # stale beyond the sweeper's patience
 
 class Response(db.Model):
     __tablename__ = "responses"
     __table_args__ = (
-        CheckConstraint("role IN ('patient', 'family')", name="role"),
-        CheckConstraint("mode IN ('self', 'volunteer_assisted')", name="mode"),
+        CheckConstraint(one_of("role", ROLES), name="role"),
+        CheckConstraint(one_of("mode", MODES), name="mode"),
         Index("ix_responses_point_submitted", "point_id", "submitted_at"),
         Index("ix_responses_device_point", "device_hash", "point_id", "submitted_at"),
     )
@@ -84,7 +91,7 @@ class Comment(db.Model):
 
     __tablename__ = "comments"
     __table_args__ = (
-        CheckConstraint("status IN ('pending', 'done', 'failed')", name="status"),
+        CheckConstraint(one_of("status", CommentStatus), name="status"),
         Index("ix_comments_status_created", "status", "created_at"),
     )
 
@@ -92,7 +99,7 @@ class Comment(db.Model):
     response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"), unique=True)
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    status: Mapped[str] = mapped_column(String(10), default="pending")
+    status: Mapped[str] = mapped_column(String(10), default=CommentStatus.PENDING.value)
     enqueued_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     classified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -9,7 +9,7 @@ from sqlalchemy import Boolean, CheckConstraint, Column, DateTime, ForeignKey, S
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .base import TimestampMixin
+from .base import TimestampMixin, one_of
 
 ROLES = ("admin", "quality", "dept_head", "volunteer", "commission")
 ROLE_NAMES = {"admin": "系统管理员", "quality": "质控办", "dept_head": "科室负责人", "volunteer": "志愿者",
@@ -26,7 +26,7 @@ user_hospitals = Table(
 class User(UserMixin, TimestampMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (
-        CheckConstraint("role IN ('admin', 'quality', 'dept_head', 'volunteer', 'commission')", name="role"),
+        CheckConstraint(one_of("role", ROLES), name="role"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -4,6 +4,7 @@ from flask import Blueprint
 
 bp = Blueprint("office", __name__, url_prefix="/office")
 
-from . import comment_views, errors, item_views, list_views, routes, urgent_views  # noqa: E402,F401
+from ..web import errors  # noqa: E402,F401
+from . import comment_views, item_views, list_views, routes, urgent_views  # noqa: E402,F401
 
 errors.register(bp)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, select
 
-from ..auth.scope import department_ids, hospital_ids, scope_points
+from ..accounts.scope import scope_points, scoped
 from ..extensions import db
 from ..models import Comment, Department, Response, SurveyPoint, UrgentAlert, User
 from ..models.problems import ProblemItem, ProblemList
@@ -54,44 +54,41 @@ def alert_or_404(user: User, alert_id: int) -> UrgentAlert:
 
 def lists_query(user: User) -> Select:
     """Problem lists USER may open: their hospitals' lists; a department head only their department's."""
-    query = select(ProblemList)
-    hospitals, departments = hospital_ids(user), department_ids(user)
-    if hospitals is not None:
-        query = query.where(ProblemList.hospital_id.in_(hospitals or {-1}))
-    if departments is not None:
-        query = query.where(ProblemList.department_id.in_(departments or {-1}))
-    return query
+    return scoped(select(ProblemList), user, ProblemList.hospital_id, ProblemList.department_id)
 
 
 def list_or_404(user: User, list_id: int) -> ProblemList:
     """The problem list if USER may open it, else 404."""
-    found = db.session.scalar(lists_query(user).where(ProblemList.id == list_id))
-    if found is None:
-        abort(404)
-    return found
+    return _one_or_404(lists_query(user).where(ProblemList.id == list_id))
 
 
 def items_query(user: User) -> Select:
     """Items USER may open: a department head sees items of their department in any list."""
     query = select(ProblemItem).join(ProblemList, ProblemList.id == ProblemItem.list_id)
-    hospitals, departments = hospital_ids(user), department_ids(user)
-    if hospitals is not None:
-        query = query.where(ProblemList.hospital_id.in_(hospitals or {-1}))
-    if departments is not None:
-        allowed = departments or {-1}
-        query = query.where(or_(ProblemItem.department_id.in_(allowed), ProblemList.department_id.in_(allowed)))
-    return query
+    return scoped(query, user, ProblemList.hospital_id, ProblemItem.department_id, ProblemList.department_id)
 
 
 def item_or_404(user: User, item_id: int) -> ProblemItem:
     """The list item if USER may open it, else 404."""
-    item = db.session.scalar(items_query(user).where(ProblemItem.id == item_id))
-    if item is None:
-        abort(404)
-    return item
+    return _one_or_404(items_query(user).where(ProblemItem.id == item_id))
 
 
 def require_manager() -> None:
     """403 unless the signed-in user runs the problem list."""
     if not can_manage():
         abort(403)
+
+
+def managed(record):
+    """RECORD, once the signed-in user is found to run the problem list (403 otherwise)."""
+    require_manager()
+    return record
+
+
+def posted(record):
+    """RECORD, once the posted button's form (only its CSRF token) validates (400 otherwise)."""
+    from ..forms import EmptyForm
+
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    return record

@@ -13,18 +13,18 @@ from analysis.deidentify import deidentify
 from analysis.taxonomy import THEMES
 
 from .. import banks, exports
-from ..auth.scope import roles_required, visible_departments
+from ..accounts.scope import roles_required, visible_departments
 from ..extensions import db
 from ..i18n import pick
 from ..models import Comment, Department, Response, SurveyPoint, UrgentAlert
 from ..models.alerts import still_urgent
+from ..responses.themes import has_theme, reset_correction, reviewed, save_correction, themes_of
+from ..timeutil import month_window
+from ..web.paging import paginate
 from . import bp
 from .access import OFFICE_ROLES, comment_or_404, comments_query
 from .forms import CommentFilterForm, CorrectionForm, EmptyForm
-from .paging import paginate
 from .routes import MODE_LABELS, POLARITY_LABELS, show_dt, theme_label
-from .themes import has_theme, reset_correction, reviewed, save_correction, themes_of
-from .timeutil import month_window
 
 PER_PAGE = 50
 EXPORT_LIMIT = 20000

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -10,17 +10,19 @@ from sqlalchemy import select
 
 from analysis.ledger import LIVE, TransitionError, actions_from
 
-from ..auth.scope import roles_required
+from ..accounts.scope import roles_required
 from ..extensions import db
 from ..models import AuditEvent, Department, User
-from . import bp, ledger
-from .access import OFFICE_ROLES, can_manage, item_or_404, require_manager
-from .followup import figures_after
+from ..problems import ledger
+from ..problems.followup import figures_after
+from ..problems.generate import department_banks, question_text
+from ..problems.listexport import department_name
+from ..timeutil import today
+from ..web.flow import refuse, saved
+from . import bp
+from .access import OFFICE_ROLES, can_manage, item_or_404, managed, posted
 from .forms import ActionForm, EmptyForm, ItemForm, NoteForm, SplitForm
-from .generate import department_banks, question_text
-from .listexport import department_name
 from .routes import STATUS_LABELS
-from .timeutil import today
 
 FIELD_LABELS = {"problem": _l("Problem (整改事项)"), "measure": _l("Measure (整改措施)"),
                 "owner_office": _l("Responsible office (责任部门)"), "owner_person": _l("Responsible person (责任人)"),
@@ -66,6 +68,14 @@ def _page(item, status: int = 200, **forms):
         if item.question_code else None, **forms), status
 
 
+def _managed_item(item_id: int, form, name: str):
+    """The item a manager posts FORM about (else the page again with FORM's errors, 400)."""
+    found = managed(item_or_404(current_user, item_id))
+    if not form.validate_on_submit():
+        refuse(_page(found, 400, **{name: form}))
+    return found
+
+
 @bp.get("/items/<int:item_id>")
 @roles_required(*OFFICE_ROLES)
 def item(item_id: int):
@@ -77,28 +87,21 @@ def item(item_id: int):
 @roles_required(*OFFICE_ROLES)
 def edit_item(item_id: int):
     """Save the four 明确 (quality office only)."""
-    found = item_or_404(current_user, item_id)
-    require_manager()
-    form = ItemForm()
-    if not form.validate_on_submit():
-        return _page(found, 400, item_form=form)
+    found = _managed_item(item_id, form := ItemForm(), "item_form")
     values = {name: (value.strip() or None) if isinstance(value, str) else value
               for name, value in form.data.items() if name in ledger.FIELDS}
     try:
         changed = ledger.edit(found, values)
     except TransitionError:
         abort(409)
-    db.session.commit()
-    flash(_("Saved.") if changed else _("Nothing changed."))
-    return redirect(url_for("office.item", item_id=found.id))
+    return saved(_("Saved.") if changed else _("Nothing changed."), "office.item", item_id=found.id)
 
 
 @bp.post("/items/<int:item_id>/action")
 @roles_required(*OFFICE_ROLES)
 def act(item_id: int):
     """Take one ledger step: accept, reject, restore, start, close or reopen."""
-    found = item_or_404(current_user, item_id)
-    require_manager()
+    found = managed(item_or_404(current_user, item_id))
     form = ActionForm()
     if not form.validate_on_submit():
         abort(400)
@@ -111,9 +114,8 @@ def act(item_id: int):
         missing = "、".join(str(FIELD_LABELS.get(name, name)) for name in error.missing)
         form.reason.errors.append(_("Please fill in: %(fields)s", fields=missing))
         return _page(found, 400, action_form=form)
-    db.session.commit()
-    flash(_("The item is now: %(status)s", status=_status_label(found.status)))
-    return redirect(url_for("office.item", item_id=found.id))
+    return saved(_("The item is now: %(status)s", status=_status_label(found.status)), "office.item",
+                 item_id=found.id)
 
 
 def _status_label(status: str) -> str:
@@ -124,19 +126,13 @@ def _status_label(status: str) -> str:
 @roles_required(*OFFICE_ROLES)
 def split_item(item_id: int):
     """Split part of a draft off into a new draft."""
-    found = item_or_404(current_user, item_id)
-    require_manager()
-    form = SplitForm()
-    if not form.validate_on_submit():
-        return _page(found, 400, split_form=form)
+    found = _managed_item(item_id, form := SplitForm(), "split_form")
     try:
         part = ledger.split(found, form.problem.data, form.count.data)
     except TransitionError:
         form.count.errors.append(_("Only a draft can be split, and at most its own mentions can move."))
         return _page(found, 400, split_form=form)
-    db.session.commit()
-    flash(_("Split: the new draft is below; edit its four 明确."))
-    return redirect(url_for("office.item", item_id=part.id))
+    return saved(_("Split: the new draft is below; edit its four 明确."), "office.item", item_id=part.id)
 
 
 @bp.post("/items/<int:item_id>/notes")
@@ -150,21 +146,15 @@ def add_note(item_id: int):
     if not form.validate_on_submit():
         return _page(found, 400, note_form=form)
     ledger.add_note(found, current_user, "progress", form.text.data)
-    db.session.commit()
-    flash(_("Progress recorded."))
-    return redirect(url_for("office.item", item_id=found.id) + "#notes")
+    return saved(_("Progress recorded."), "office.item", "#notes", item_id=found.id)
 
 
 @bp.post("/items/<int:item_id>/remind")
 @roles_required(*OFFICE_ROLES)
 def remind(item_id: int):
     """Record a reminder (催办) on an overdue item now."""
-    found = item_or_404(current_user, item_id)
-    require_manager()
-    if not EmptyForm().validate_on_submit():
-        abort(400)
+    found = posted(managed(item_or_404(current_user, item_id)))
     sent = ledger.remind(found, current_user, today(), every_days=0)
-    db.session.commit()
-    flash(_("Reminder recorded.") if sent else _("Only overdue items on the ledger get reminders."))
-    return redirect(url_for("office.item", item_id=found.id) + "#notes")
+    return saved(_("Reminder recorded.") if sent else _("Only overdue items on the ledger get reminders."),
+                 "office.item", "#notes", item_id=found.id)
 

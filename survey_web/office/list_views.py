@@ -11,23 +11,25 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
-from analysis.ledger import TransitionError
+from analysis.ledger import LIVE, ItemStatus, TransitionError
 from analysis.taxonomy import THEMES
 
 from .. import audit
-from ..auth.scope import hospital_ids, roles_required, visible_departments
+from ..accounts.scope import hospital_ids, roles_required, visible_departments
 from ..extensions import db
 from ..jobs import wait_in_process
+from ..jobs.problems import enqueue_generation
 from ..models import Hospital, utcnow
 from ..models.problems import ProblemItem, ProblemList
-from . import bp, ledger, listexport
-from .access import OFFICE_ROLES, items_query, list_or_404, lists_query, require_manager
-from .followup import next_month_figures
+from ..problems import ledger, listexport
+from ..problems.followup import next_month_figures
+from ..problems.summary import draft_summary
+from ..timeutil import previous_month, today
+from ..web.flow import back, refuse, saved
+from . import bp
+from .access import OFFICE_ROLES, items_query, list_or_404, lists_query, managed, posted, require_manager
 from .forms import EmptyForm, GenerateForm, ManualItemForm, SummaryForm
-from .jobs import enqueue_generation
 from .routes import theme_label
-from .summary import draft_summary
-from .timeutil import previous_month, today
 
 MIMES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "csv": "text/csv; charset=utf-8",
          "pdf": "application/pdf", "json": "application/json"}
@@ -93,7 +95,7 @@ def _related_items(problem_list: ProblemList) -> list[ProblemItem]:
         items_query(current_user).where(ProblemList.hospital_id == problem_list.hospital_id,
                                         ProblemList.scope_key == 0, ProblemList.month == problem_list.month,
                                         ProblemItem.department_id == problem_list.department_id,
-                                        ProblemItem.status.not_in(("rejected", "merged")))))
+                                        ProblemItem.status.not_in((ItemStatus.REJECTED, ItemStatus.MERGED)))))
 
 
 def _manual_form() -> ManualItemForm:
@@ -112,7 +114,7 @@ def problem_list(list_id: int):
     found = list_or_404(current_user, list_id)
     groups = {"draft": [], "ledger": [], "carried": [], "rejected": []}
     for item in sorted(found.items, key=lambda i: (i.carried_from_id is not None, i.rank or 10_000, i.id)):
-        if item.status in ("open", "in_progress", "closed"):
+        if item.status in (*LIVE, ItemStatus.CLOSED):
             groups["ledger"].append(item)
         elif item.status in groups:
             groups[item.status].append(item)
@@ -155,36 +157,32 @@ def export_list(list_id: int, fmt: str):
 @roles_required(*OFFICE_ROLES)
 def merge(list_id: int):
     """Merge the chosen drafts into the highest-ranked of them."""
-    found = list_or_404(current_user, list_id)
-    require_manager()
-    if not EmptyForm().validate_on_submit():
-        abort(400)
+    found = posted(managed(list_or_404(current_user, list_id)))
     ids = {int(v) for v in request.form.getlist("item") if v.isdigit()}
     chosen = [i for i in found.items if i.id in ids]
     if len(chosen) < 2 or len(chosen) != len(ids):
-        flash(_("Choose at least two drafts of this list to merge."))
-        return redirect(url_for("office.problem_list", list_id=found.id))
+        return back(_("Choose at least two drafts of this list to merge."), "office.problem_list", list_id=found.id)
     chosen.sort(key=lambda i: (i.rank or 10_000, i.id))
     try:
         ledger.merge(chosen[0], chosen[1:])
     except TransitionError:
-        flash(_("Only drafts awaiting decision can be merged."))
-        return redirect(url_for("office.problem_list", list_id=found.id))
-    db.session.commit()
-    flash(_("%(n)d drafts merged into one item.", n=len(chosen)))
-    return redirect(url_for("office.item", item_id=chosen[0].id))
+        return back(_("Only drafts awaiting decision can be merged."), "office.problem_list", list_id=found.id)
+    return saved(_("%(n)d drafts merged into one item.", n=len(chosen)), "office.item", item_id=chosen[0].id)
+
+
+def _managed_list(list_id: int, form, message: str):
+    """The list a manager posts FORM about (else back to the list with MESSAGE)."""
+    found = managed(list_or_404(current_user, list_id))
+    if not form.validate_on_submit():
+        refuse(back(message, "office.problem_list", list_id=found.id))
+    return found
 
 
 @bp.post("/problems/<int:list_id>/items")
 @roles_required(*OFFICE_ROLES)
 def add_item(list_id: int):
     """Add an item the data did not raise, as a draft."""
-    found = list_or_404(current_user, list_id)
-    require_manager()
-    form = _manual_form()
-    if not form.validate_on_submit():
-        flash(_("The new item needs a problem description."))
-        return redirect(url_for("office.problem_list", list_id=found.id))
+    found = _managed_list(list_id, form := _manual_form(), _("The new item needs a problem description."))
     department_id = int(form.department.data) if form.department.data else found.department_id
     item = ledger.add_manual(found, form.data, theme=form.theme.data or None, department_id=department_id,
                              count=form.count.data or 0)
@@ -196,12 +194,7 @@ def add_item(list_id: int):
 @roles_required(*OFFICE_ROLES)
 def summary(list_id: int):
     """Save or publish the month's summary (结果通报)."""
-    found = list_or_404(current_user, list_id)
-    require_manager()
-    form = SummaryForm()
-    if not form.validate_on_submit():
-        flash(_("The summary cannot be empty."))
-        return redirect(url_for("office.problem_list", list_id=found.id))
+    found = _managed_list(list_id, form := SummaryForm(), _("The summary cannot be empty."))
     publish = request.form.get("publish") == "1"
     before = {"summary": found.summary, "published": found.published_at is not None}
     found.summary = form.summary.data
@@ -209,7 +202,6 @@ def summary(list_id: int):
         found.published_at, found.published_by = utcnow(), current_user.id
     audit.record("publish" if publish else "edit_summary", "problem_list", found.id, before=before,
                  after={"summary": found.summary, "published": found.published_at is not None})
-    db.session.commit()
-    flash(_("The summary is published.") if publish else _("The summary is saved."))
-    return redirect(url_for("office.problem_list", list_id=found.id) + "#summary")
+    return saved(_("The summary is published.") if publish else _("The summary is saved."),
+                 "office.problem_list", "#summary", list_id=found.id)
 

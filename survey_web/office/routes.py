@@ -5,23 +5,21 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import current_app, render_template
-from flask_babel import format_date, format_datetime
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
 
 from analysis.deidentify import deidentify
 from analysis.ledger import LIVE, is_due_soon, is_overdue
-from analysis.taxonomy import THEMES
 
-from ..auth.scope import roles_required
+from ..accounts.scope import roles_required
 from ..extensions import db
-from ..i18n import BANK_TAG, current
 from ..models import Comment, Response, UrgentAlert, utcnow
 from ..models.problems import ProblemItem, ProblemList
+from ..timeutil import month_window, previous_month, this_month, today
+from ..web.display import show_date, show_dt, theme_label
 from . import bp
 from .access import OFFICE_ROLES, alerts_query, can_manage, comments_query, items_query, lists_query
-from .timeutil import local, month_window, previous_month, this_month, today
 
 STATUS_LABELS = {"draft": _l("Awaiting decision"), "open": _l("Open"), "in_progress": _l("In progress"),
                  "closed": _l("Closed"), "carried": _l("Carried over"), "rejected": _l("Rejected"),
@@ -31,22 +29,6 @@ ACTION_LABELS = {"accept": _l("Accept and open"), "reject": _l("Reject"), "resto
 SOURCE_LABELS = {"theme": _l("Comments"), "question": _l("Survey question"), "manual": _l("Raised by the office")}
 MODE_LABELS = {"self": _l("Self-completed"), "volunteer_assisted": _l("Volunteer-assisted")}
 POLARITY_LABELS = {"pos": _l("Positive"), "neg": _l("Negative")}
-
-
-def theme_label(code: str | None) -> str:
-    """The theme's name in the page's language."""
-    theme = THEMES.get(code or "")
-    return theme.name(BANK_TAG.get(current(), "zh-CN")) if theme else (code or "")
-
-
-def show_dt(value) -> str:
-    """A stored time as hospital-local 'YYYY-MM-DD HH:MM' ('' for None)."""
-    return format_datetime(local(value), "yyyy-MM-dd HH:mm") if value else ""
-
-
-def show_date(value) -> str:
-    """A date as 'YYYY-MM-DD' ('' for None)."""
-    return format_date(value, "yyyy-MM-dd") if value else ""
 
 
 @bp.context_processor

@@ -9,16 +9,17 @@ from flask_login import current_user
 from sqlalchemy import update
 
 from .. import audit
-from ..auth.scope import roles_required
+from ..accounts.scope import roles_required
 from ..crypto import decrypt_contact, mask_phone
 from ..extensions import db
 from ..models import Department, Response, SurveyPoint, UrgentAlert, utcnow
+from ..timeutil import as_utc
+from ..web.flow import refuse, saved
+from ..web.paging import paginate
 from . import bp
-from .access import OFFICE_ROLES, alert_or_404, alerts_query
+from .access import OFFICE_ROLES, alert_or_404, alerts_query, posted
 from .forms import CloseAlertForm, DismissAlertForm, EmptyForm, FollowupForm
-from .paging import paginate
 from .routes import ack_cutoff, show_dt
-from .timeutil import as_utc
 
 PER_PAGE = 50
 TABS = ("new", "followup", "closed", "all")
@@ -88,25 +89,23 @@ def _acknowledge(alert: UrgentAlert) -> bool:
 
 
 def _open_alert(alert_id: int, form, form_name: str, acknowledge: bool = False):
-    """The open alert ALERT_ID in the user's scope with FORM validated: (alert, None), or (alert, the page
-    again with FORM's errors, 400). A closed alert is a 409. ACKNOWLEDGE: acting on it acknowledges it."""
+    """The open alert ALERT_ID in the user's scope with FORM validated (else the page again with FORM's
+    errors, 400). A closed alert is a 409. ACKNOWLEDGE: acting on it acknowledges it."""
     found = alert_or_404(current_user, alert_id)
     if found.closed_at is not None:
         abort(409)
     if not form.validate_on_submit():
-        return found, _alert_page(found, status=400, **{form_name: form})
+        refuse(_alert_page(found, status=400, **{form_name: form}))
     if acknowledge and _acknowledge(found):
         db.session.refresh(found)
-    return found, None
+    return found
 
 
 @bp.post("/urgent/<int:alert_id>/ack")
 @roles_required(*OFFICE_ROLES)
 def acknowledge(alert_id: int):
     """Acknowledge an urgent comment."""
-    found = alert_or_404(current_user, alert_id)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
+    found = posted(alert_or_404(current_user, alert_id))
     if _acknowledge(found):
         db.session.commit()
         flash(_("Acknowledged. Please follow up with the patient and record the outcome."))
@@ -117,9 +116,7 @@ def acknowledge(alert_id: int):
 @roles_required(*OFFICE_ROLES)
 def followup(alert_id: int):
     """Record a follow-up with the patient (回访), appended to the record."""
-    found, refused = _open_alert(alert_id, form := FollowupForm(), "followup_form", acknowledge=True)
-    if refused:
-        return refused
+    found = _open_alert(alert_id, form := FollowupForm(), "followup_form", acknowledge=True)
     before = _snapshot(found)
     now = utcnow()
     line = f"{show_dt(now)} {current_user.display_name}：{form.followup_note.data}"
@@ -128,27 +125,21 @@ def followup(alert_id: int):
     if form.outcome.data:
         found.outcome = form.outcome.data
     audit.record("followup", "urgent_alert", found.id, before=before, after=_snapshot(found))
-    db.session.commit()
-    flash(_("Follow-up recorded."))
-    return redirect(url_for("office.alert", alert_id=found.id))
+    return saved(_("Follow-up recorded."), "office.alert", alert_id=found.id)
 
 
 @bp.post("/urgent/<int:alert_id>/close")
 @roles_required(*OFFICE_ROLES)
 def close_alert(alert_id: int):
     """Close an urgent comment with its outcome (after a follow-up)."""
-    found, refused = _open_alert(alert_id, form := CloseAlertForm(), "close_form")
-    if refused:
-        return refused
+    found = _open_alert(alert_id, form := CloseAlertForm(), "close_form")
     if found.followup_at is None:
         form.outcome.errors.append(_("Record the follow-up with the patient before closing."))
         return _alert_page(found, status=400, close_form=form)
     before = _snapshot(found)
     found.outcome, found.closed_at = form.outcome.data, utcnow()
     audit.record("close", "urgent_alert", found.id, before=before, after=_snapshot(found))
-    db.session.commit()
-    flash(_("The urgent comment is closed."))
-    return redirect(url_for("office.urgent"))
+    return saved(_("The urgent comment is closed."), "office.urgent")
 
 
 @bp.post("/urgent/<int:alert_id>/dismiss")
@@ -159,24 +150,18 @@ def dismiss_alert(alert_id: int):
     The model's flag on the comment stays as it was; the staff's judgement is the alert's `false_alarm`,
     and `flask export-labels` exports the comment as not urgent.
     """
-    found, refused = _open_alert(alert_id, form := DismissAlertForm(), "dismiss_form", acknowledge=True)
-    if refused:
-        return refused
+    found = _open_alert(alert_id, form := DismissAlertForm(), "dismiss_form", acknowledge=True)
     before = _snapshot(found)
     found.false_alarm, found.outcome, found.closed_at = True, form.reason.data, utcnow()
     audit.record("dismiss", "urgent_alert", found.id, before=before, after=_snapshot(found))
-    db.session.commit()
-    flash(_("Closed as not urgent."))
-    return redirect(url_for("office.urgent"))
+    return saved(_("Closed as not urgent."), "office.urgent")
 
 
 @bp.post("/urgent/<int:alert_id>/contact")
 @roles_required(*OFFICE_ROLES)
 def reveal_contact(alert_id: int):
     """Show the full phone number for the follow-up call; each viewing is audited."""
-    found = alert_or_404(current_user, alert_id)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
+    found = posted(alert_or_404(current_user, alert_id))
     encrypted = found.comment.response.contact_encrypted
     plain = decrypt_contact(encrypted) if encrypted else None
     if plain is None:

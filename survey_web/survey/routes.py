@@ -21,12 +21,22 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import joinedload
 
-from .. import banks, guard, i18n, jobs, speech
+from .. import banks, i18n, jobs, speech
 from ..extensions import db
 from ..models import Department, SurveyPoint
+from ..responses import guard
+from ..responses.forms import build_form
+from ..responses.service import (
+    FormClaims,
+    existing_ids,
+    new_claims,
+    place_name,
+    sign,
+    store_response,
+    submit_connection,
+    verify,
+)
 from . import bp
-from .forms import build_form
-from .service import FormClaims, existing_ids, new_claims, sign, store_response, submit_connection, verify
 
 log = logging.getLogger(__name__)
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -62,10 +72,6 @@ def active_point(token: str, hashed_device: str | None) -> tuple[int, bool]:
     if row is None:
         abort(404)
     return row[0], bool(row[1])
-
-
-def place_name(point: SurveyPoint) -> str:
-    return f"{point.department.hospital.name} · {point.department.name} · {point.name}"
 
 
 def render_form(form, claims: FormClaims, token: str, *, notice: str | None = None, status: int = 200):

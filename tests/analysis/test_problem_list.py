@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from analysis.indicators import wilson
 from analysis.ledger import TransitionError, actions_from, is_due_soon, is_overdue, next_status
 from analysis.problem_list import (
     Draft,
@@ -23,12 +24,11 @@ from analysis.problem_list import (
     rose_significantly,
     shift_month,
     theme_drafts,
-    wilson_interval,
 )
 
 
 def draft(key: str, count: int, responses: int, **extra) -> Draft:
-    low, _ = wilson_interval(count, responses)
+    low, _ = wilson(count, responses)
     return Draft(key=key, source="theme", theme=key, question=None, department=None, count=count,
                  responses=responses, score=100 * low, **extra)
 

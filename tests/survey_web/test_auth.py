@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from survey_web.auth.passwords import hash_password
+from survey_web.accounts.passwords import hash_password
 from survey_web.extensions import db as _db
 from survey_web.models import AuditEvent, Department, Hospital, User
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from survey_web.charts import (
+from survey_web.reporting.charts import (
     BLUE,
     GREY,
     VERMILLION,

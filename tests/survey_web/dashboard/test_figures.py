@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
 from analysis.indicators import wilson
-from survey_web.dashboard.periods import Month
-from survey_web.dashboard.scope import Scope
-from survey_web.dashboard.service import month_report
 from survey_web.extensions import db as _db
+from survey_web.jobs import wait_in_process
+from survey_web.jobs.reporting import enqueue_warming
 from survey_web.models.indicators import IndicatorPeriod
 from survey_web.models.review import CommentReview
+from survey_web.reporting.cube import warm
+from survey_web.reporting.periods import Month
+from survey_web.reporting.scope import Scope
+from survey_web.reporting.service import month_report, trend
 
 from .world import beijing, make_world, many, respond
 
@@ -166,3 +170,33 @@ def test_indicators_command_refuses_bad_input(app, db):
     assert runner.invoke(args=["indicators", "--month", "2025-13"]).exit_code != 0
     assert "no department" in runner.invoke(args=["indicators", "--month", "2025-10", "--department", "XX"]).output
     assert runner.invoke(args=["indicators"]).exit_code != 0
+
+
+def test_warming_counts_what_the_dashboard_reads_before_anyone_opens_it(app, db):
+    """After warm(), the default month, its trend, the month before and the running month's closed days
+    are cached: the first view builds nothing, and warming again changes nothing."""
+    world = make_world()
+    october(world)
+    many(world.card_point, beijing(2025, 9, 12), 4, {"overall": 3})
+    many(world.card_point, beijing(2025, 11, 1, 9), 2, {"overall": 5})
+    now = beijing(2025, 11, 2, 15)
+    periods = warm(now)
+    assert {"2025-10", "2025-09", "2024-10", "2025-11~01"} <= set(periods) and "2025-11-02" not in periods
+    built = dict(_db.session.execute(select(IndicatorPeriod.period, IndicatorPeriod.built_at)).all())
+    assert warm(now) == periods
+    with app.test_request_context("/"):
+        view = month_report(Scope(), OCTOBER, now=now)
+        trend(view, Scope())
+    assert view.report.respondents == 45
+    assert dict(_db.session.execute(select(IndicatorPeriod.period, IndicatorPeriod.built_at)).all()) == built
+
+
+def test_warming_job_fills_the_cache_in_the_background(app, db):
+    """The worker's tick enqueues warming; the job counts last month into the cache (here in-process)."""
+    world = make_world()
+    last = Month.current().shift(-1)
+    many(world.card_point, last.start + timedelta(days=3), 3, {"overall": 4})
+    assert enqueue_warming()
+    wait_in_process(app)
+    cached = dict(_db.session.execute(select(IndicatorPeriod.period, IndicatorPeriod.responses)).all())
+    assert cached[str(last)] == 3

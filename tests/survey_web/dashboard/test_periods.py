@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from survey_web.dashboard.periods import HalfYear, Month
+from survey_web.reporting.periods import HalfYear, Month
 
 
 def test_month_bounds_are_beijing_midnights_in_utc():

@@ -7,7 +7,7 @@ import uuid
 
 from sqlalchemy import select
 
-from survey_web.auth.passwords import hash_password
+from survey_web.accounts.passwords import hash_password
 from survey_web.extensions import db
 from survey_web.models import Hospital, User
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from survey_web.extensions import db as _db
 from survey_web.models.problems import ProblemList
-from survey_web.office.listexport import HEADERS
+from survey_web.problems.listexport import HEADERS
 
 from .world import add_response, at, login, make_list, make_world
 
@@ -124,7 +124,7 @@ def test_printable_page_and_pdf(app, world):
 
 def test_tick_and_remind_commands(app, world):
     """`flask problem-list tick` generates last month's missing lists; `remind` reports reminders recorded."""
-    from survey_web.office.timeutil import previous_month
+    from survey_web.timeutil import previous_month
 
     done = json.loads(run(app, "tick").stdout)
     assert done["month"] == previous_month() and done["enqueued"] == [world.h1.id, world.h2.id]

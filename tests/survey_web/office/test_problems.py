@@ -8,12 +8,12 @@ import pytest
 from sqlalchemy import func, select
 
 from survey_web.extensions import db as _db
+from survey_web.jobs import problems as office_jobs
+from survey_web.jobs.problems import remind_overdue, tick
 from survey_web.models import AuditEvent
 from survey_web.models.problems import ProblemItem, ProblemList, ProblemNote
-from survey_web.office import jobs as office_jobs
-from survey_web.office.generate import generate_hospital, generate_list
-from survey_web.office.jobs import remind_overdue, tick
-from survey_web.office.timeutil import previous_month, today
+from survey_web.problems.generate import generate_hospital, generate_list
+from survey_web.timeutil import previous_month, today
 
 from .world import add_response, at, csrf_of, login, make_world, seed_october
 

@@ -1,15 +1,12 @@
-"""A small world for office tests: two hospitals, departments, every role, and a response factory."""
+"""Office tests' helpers on the shared world (tests/world.py): a response factory, October's data, lists."""
 
 from __future__ import annotations
 
-import functools
 import itertools
 import uuid
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from survey_web import banks
-from survey_web.auth.passwords import hash_password
 from survey_web.crypto import encrypt_contact
 from survey_web.extensions import db
 from survey_web.models import (
@@ -21,55 +18,12 @@ from survey_web.models import (
     Response,
     SurveyPoint,
     UrgentAlert,
-    User,
 )
 
 from ...conftest import hidden_fields
+from ...world import PASSWORD, World, login, make_world  # noqa: F401 - the shared world, re-exported
 
-PASSWORD = "correct-horse-42"
 _minutes = itertools.count()
-
-
-@dataclass
-class World:
-    h1: Hospital
-    h2: Hospital
-    card: Department
-    orth: Department
-    other: Department
-    card_point: SurveyPoint
-    orth_point: SurveyPoint
-    other_point: SurveyPoint
-    users: dict[str, User] = field(default_factory=dict)
-
-
-@functools.cache
-def _password_hash() -> str:
-    return hash_password(PASSWORD)  # argon2 is slow on purpose; one hash serves every test account
-
-
-def make_world() -> World:
-    """Hospital H1 (心内科 CARD, 骨科 ORTH), hospital H2, and one account per role (quality2 is H2's)."""
-    h1, h2 = Hospital(code="H1", name="测试市人民医院"), Hospital(code="H2", name="另一家医院")
-    card = Department(hospital=h1, code="CARD", name="心内科", kind="inpatient")
-    orth = Department(hospital=h1, code="ORTH", name="骨科", kind="inpatient")
-    other = Department(hospital=h2, code="GEN", name="普外科", kind="inpatient")
-    points = [SurveyPoint(department=d, code=f"{d.code}-NS", name=f"{d.name}护士站", bank_code="inpatient")
-              for d in (card, orth, other)]
-    db.session.add_all(points)
-    world = World(h1, h2, card, orth, other, *points)
-    password_hash = _password_hash()
-    for username, role, hospital, department in [
-        ("admin", "admin", None, None), ("quality", "quality", h1, None), ("card", "dept_head", h1, card),
-        ("orth", "dept_head", h1, orth), ("volunteer", "volunteer", h1, None), ("commission", "commission", h1, None),
-        ("quality2", "quality", h2, None),
-    ]:
-        user = User(username=username, display_name=f"{username}主任", role=role, password_hash=password_hash,
-                    hospital=hospital, department=department, hospitals=[h1] if role == "commission" else [])
-        db.session.add(user)
-        world.users[username] = user
-    db.session.commit()
-    return world
 
 
 def at(month: str, day: int = 15) -> datetime:
@@ -123,13 +77,6 @@ def seed_october(w, *, parking_card: int = 12, parking_orth: int = 3, food_card:
         add_response(w.card_point, at("2025-09"), comment="停车难" if i < 2 else None,
                      themes={"parking": "neg"} if i < 2 else {}, commit=False)
     db.session.commit()
-
-
-def login(client, username: str, password: str = PASSWORD):
-    token = hidden_fields(client.get("/staff/login").get_data(as_text=True))["csrf_token"]
-    reply = client.post("/staff/login", data={"csrf_token": token, "username": username, "password": password})
-    assert reply.status_code == 302, reply.get_data(as_text=True)[:500]
-    return reply
 
 
 def csrf_of(client, url: str) -> str:

@@ -13,6 +13,7 @@ import logging
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from analysis.ledger import LIVE, ItemStatus
 from analysis.problem_list import Draft, OpenItem, build_drafts, default_deadline, plan_month
 from analysis.taxonomy import THEMES
 
@@ -33,16 +34,9 @@ def department_banks(department_id: int | None) -> list[str]:
                                    .distinct().order_by(SurveyPoint.bank_code)))
 
 
-def question_text(code: str | None, lang: str = "zh-CN", prefer: list[str] | tuple = ()) -> str:
-    """The wording of question CODE, from the banks in PREFER first, up to its first question mark."""
-    current = banks.all_current()
-    ordered = [current[c] for c in prefer if c in current] + [b for c, b in current.items() if c not in prefer]
-    for bank in ordered:
-        for question in bank.questions:
-            if question.code == code:
-                text = question.text.get(lang, question.text["zh-CN"])
-                return text.split("？")[0].split("?")[0]
-    return code or ""
+def question_text(code: str | None, prefer: list[str] | tuple = ()) -> str:
+    """Question CODE's Chinese wording up to its first question mark, as the list quotes it."""
+    return banks.question_text(code, "zh_CN", prefer).split("？")[0].split("?")[0]
 
 
 def problem_text(draft: Draft, scope: str, names: dict[int, str]) -> str:
@@ -113,7 +107,7 @@ def generate_list(hospital_id: int, month: str, department_id: int | None = None
     open_rows = list(db.session.scalars(
         select(ProblemItem).join(ProblemList, ProblemList.id == ProblemItem.list_id)
         .where(ProblemList.hospital_id == hospital_id, ProblemList.scope_key == problem_list.scope_key,
-               ProblemList.month < month, ProblemItem.status.in_(("open", "in_progress")))
+               ProblemList.month < month, ProblemItem.status.in_(LIVE))
         .order_by(ProblemItem.id)))
     plan = plan_month(drafts, [OpenItem(row.id, row.key) for row in open_rows])
     rows = {row.id: row for row in open_rows}
@@ -142,7 +136,7 @@ def _carry(problem_list: ProblemList, old: ProblemItem, match: Draft | None, mon
         score=match.score if match else None,
         evidence=evidence(match, month) if match else {"month": month, "rate": 0.0, "quotes": []},
     )
-    old.status = "carried"
+    old.status = ItemStatus.CARRIED
     db.session.add(copy)
     return copy
 
@@ -150,7 +144,7 @@ def _carry(problem_list: ProblemList, old: ProblemItem, match: Draft | None, mon
 def _apply_drafts(problem_list: ProblemList, drafts: list[Draft], month: str, scope: str,
                   names: dict[int, str]) -> tuple[int, int, int]:
     untouched = {row.key: row for row in problem_list.items
-                 if row.status == "draft" and row.carried_from_id is None and row.source != "manual"}
+                 if row.status == ItemStatus.DRAFT and row.carried_from_id is None and row.source != "manual"}
     decided = {row.key for row in problem_list.items} - set(untouched)
     added = updated = 0
     for draft in drafts:
@@ -160,7 +154,7 @@ def _apply_drafts(problem_list: ProblemList, drafts: list[Draft], month: str, sc
         if row is None:
             row = ProblemItem(problem_list=problem_list, key=draft.key, source=draft.source, theme=draft.theme,
                               question_code=draft.question, department_id=draft.department, origin_month=month,
-                              status="draft", owner_office=default_owner(draft, names),
+                              status=ItemStatus.DRAFT, owner_office=default_owner(draft, names),
                               deadline=default_deadline(month, draft.theme), problem="")
             db.session.add(row)
             added += 1
@@ -187,7 +181,7 @@ def generate_hospital(hospital_id: int, month: str, *, refresh: bool = False,
     with_live = set(db.session.scalars(
         select(ProblemList.department_id).join(ProblemItem, ProblemItem.list_id == ProblemList.id)
         .where(ProblemList.hospital_id == hospital_id, ProblemList.department_id.is_not(None),
-               ProblemItem.status.in_(("open", "in_progress")))))
+               ProblemItem.status.in_(LIVE))))
     departments = set(responses_by_department(hospital_id, month)) | with_live
     for department_id in sorted(departments):
         done.append(generate_list(hospital_id, month, department_id, refresh=refresh, user_id=user_id))

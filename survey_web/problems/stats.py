@@ -13,8 +13,8 @@ from analysis.problem_list import QuestionFigures, Quote, ThemeFigures, shift_mo
 from .. import banks
 from ..extensions import db
 from ..models import Answer, Comment, CommentTheme, Department, Response, SurveyPoint
-from .themes import effective
-from .timeutil import month_window
+from ..responses.themes import effective
+from ..timeutil import month_window
 
 QUOTE_CANDIDATES = 30
 

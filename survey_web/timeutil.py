@@ -1,18 +1,21 @@
-"""Months and days as the hospital lives them (Asia/Shanghai), stored as UTC."""
+"""Months and days as the hospital lives them (Asia/Shanghai), stored as UTC.
+
+`reporting.periods` builds its Month, Day and HalfYear on the same zone."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
-from flask import current_app
-
 from analysis.problem_list import month_str, parse_month, shift_month
+
+# The one home of the hospital's zone: the reporting periods, the office's months and every shown time use it.
+HOSPITAL_ZONE = ZoneInfo("Asia/Shanghai")
 
 
 def zone() -> ZoneInfo:
-    """The hospital's time zone (BABEL_DEFAULT_TIMEZONE)."""
-    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
+    """The hospital's time zone (config's BABEL_DEFAULT_TIMEZONE is the same zone, for Babel's formatting)."""
+    return HOSPITAL_ZONE
 
 
 def as_utc(value: datetime | None) -> datetime | None:
@@ -48,11 +51,6 @@ def month_window(month: str) -> tuple[datetime, datetime]:
     start = datetime.combine(parse_month(month), time(), tzinfo=zone())
     end = datetime.combine(parse_month(shift_month(month, 1)), time(), tzinfo=zone())
     return start.astimezone(UTC), end.astimezone(UTC)
-
-
-def day_start(day: date) -> datetime:
-    """Midnight at the hospital on DAY, in UTC."""
-    return datetime.combine(day, time(), tzinfo=zone()).astimezone(UTC)
 
 
 def valid_month(text: str | None) -> str | None:

@@ -15,13 +15,13 @@ from flask import current_app
 from sqlalchemy import select
 
 from ..extensions import db
-from ..jobs import QUEUE_REPORTS, enqueue
-from ..jobs.context import job_context
 from ..models import Hospital
 from ..models.problems import ProblemList
-from .generate import generate_hospital
-from .ledger import overdue_items, remind
-from .timeutil import previous_month, today
+from ..problems.generate import generate_hospital
+from ..problems.ledger import overdue_items, remind
+from ..timeutil import previous_month, today
+from . import QUEUE_REPORTS, enqueue
+from .context import job_context
 
 log = logging.getLogger(__name__)
 
@@ -38,12 +38,6 @@ def enqueue_generation(hospital_id: int, month: str, *, refresh: bool = False, u
     suffix = "-refresh" if refresh else ""
     return enqueue(QUEUE_REPORTS, generate_month_job, hospital_id, month, refresh, user_id,
                    job_id=f"problem-list-{hospital_id}-{month}{suffix}", retry=True)
-
-
-def remind_job(hospital_id: int) -> int:
-    """RQ job: reminders on the hospital's overdue items; returns how many were recorded."""
-    with job_context():
-        return remind_overdue({hospital_id})
 
 
 def remind_overdue(hospital_ids: set[int] | None = None) -> int:

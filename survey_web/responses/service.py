@@ -62,6 +62,11 @@ def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="survey-form")
 
 
+def place_name(point) -> str:
+    """Where a survey point is, as its form and thank-you page name it: hospital · department · point."""
+    return f"{point.department.hospital.name} · {point.department.name} · {point.name}"
+
+
 def new_claims(point_id: int, version_id: int, bank_code: str, place: str) -> FormClaims:
     return FormClaims(uuid.uuid4().hex, time.time(), point_id, version_id, bank_code, place)
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from analysis.ledger import ItemStatus
 from analysis.problem_list import shift_month
 
 from ..models.problems import ProblemItem, ProblemList
+from ..timeutil import this_month
 from .stats import question_month, theme_month
-from .timeutil import this_month
 
 
 def figures_after(item: ProblemItem, problem_list: ProblemList) -> dict | None:
@@ -34,7 +35,7 @@ def next_month_figures(problem_list: ProblemList) -> dict[int, dict]:
     """{item id: figures_after(...)} for the list's closed items."""
     found = {}
     for item in problem_list.items:
-        if item.status == "closed":
+        if item.status == ItemStatus.CLOSED:
             figures = figures_after(item, problem_list)
             if figures is not None:
                 found[item.id] = figures

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import or_, select, update
 
-from analysis.ledger import LIVE, TransitionError, next_status
+from analysis.ledger import LIVE, ItemStatus, TransitionError, next_status
 
 from .. import audit
 from ..extensions import db
@@ -68,7 +68,7 @@ def act(item: ProblemItem, action: str, user: User, *, reason: str | None = None
 def merge(target: ProblemItem, others: list[ProblemItem]) -> None:
     """Fold draft OTHERS into draft TARGET of the same list: counts add up, quotes and texts are joined."""
     items = [target, *others]
-    if any(i.status != "draft" or i.list_id != target.list_id for i in items) or target in others:
+    if any(i.status != ItemStatus.DRAFT or i.list_id != target.list_id for i in items) or target in others:
         raise TransitionError(target.status, "merge")
     before = {"items": [snapshot(i, ("problem", "count", "status")) | {"id": i.id} for i in items]}
     quotes = list(target.evidence.get("quotes", []))
@@ -76,7 +76,7 @@ def merge(target: ProblemItem, others: list[ProblemItem]) -> None:
         target.count += other.count
         target.problem = f"{target.problem}\n{other.problem}".strip()
         quotes += [q for q in other.evidence.get("quotes", []) if q not in quotes]
-        other.status, other.merged_into_id = "merged", target.id
+        other.status, other.merged_into_id = ItemStatus.MERGED, target.id
     target.evidence = {**target.evidence, "quotes": quotes[:5], "merged": [o.id for o in others]}
     target.edited_at = utcnow()
     audit.record("merge", "problem_item", target.id, before=before,
@@ -85,14 +85,14 @@ def merge(target: ProblemItem, others: list[ProblemItem]) -> None:
 
 def split(item: ProblemItem, problem: str, count: int) -> ProblemItem:
     """Split off a new draft for part of ITEM's problem, moving COUNT of its mentions to it."""
-    if item.status != "draft" or not 0 <= count <= item.count:
+    if item.status != ItemStatus.DRAFT or not 0 <= count <= item.count:
         raise TransitionError(item.status, "split")
     part = ProblemItem(list_id=item.list_id, key=f"{item.key}/{uuid.uuid4().hex[:8]}", source=item.source,
                        theme=item.theme, question_code=item.question_code, department_id=item.department_id,
                        origin_month=item.origin_month, rank=item.rank, score=item.score, count=count,
                        responses=item.responses, evidence={**item.evidence, "split_from": item.id},
                        problem=problem.strip(), owner_office=item.owner_office, owner_person=item.owner_person,
-                       deadline=item.deadline, status="draft", edited_at=utcnow())
+                       deadline=item.deadline, status=ItemStatus.DRAFT, edited_at=utcnow())
     item.count -= count
     item.edited_at = utcnow()
     db.session.add(part)
@@ -108,7 +108,7 @@ def add_manual(problem_list: ProblemList, values: dict, *, theme: str | None, de
     item = ProblemItem(problem_list=problem_list, key=f"manual:{uuid.uuid4().hex[:12]}", source="manual",
                        theme=theme, department_id=department_id, origin_month=problem_list.month, count=count,
                        responses=problem_list.responses, evidence={"month": problem_list.month},
-                       status="draft", edited_at=utcnow(), **{k: values.get(k) for k in FIELDS})
+                       status=ItemStatus.DRAFT, edited_at=utcnow(), **{k: values.get(k) for k in FIELDS})
     db.session.add(item)
     db.session.flush()
     audit.record("create", "problem_item", item.id, after=snapshot(item) | {"list_id": problem_list.id})

@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 from sqlalchemy import select
 
-from ..auth.scope import department_ids, hospital_ids
+from ..accounts.scope import department_ids, hospital_ids
 from ..extensions import db
 from ..models import Department, Hospital, SurveyPoint, User
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 
 from analysis.indicators import Difference, Figure
 
+from ..timeutil import local
 from .figures import DIMENSION_NAMES, MODE_NAMES, ROLE_NAMES
-from .periods import SHANGHAI
 
 # The same wording as the office's urgent inbox (and so the same translations).
 REASON_NAMES = {"self_harm": _l("Self-harm risk"), "violence": _l("Violence"), "bribery": _l("Bribery"),
@@ -42,8 +42,7 @@ def diff_interval(diff: Difference | None) -> str:
 def local_time(moment: datetime | None) -> str:
     if moment is None:
         return ""
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return aware.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+    return local(moment).strftime("%Y-%m-%d %H:%M")
 
 
 def score(value: float | None) -> str:
@@ -60,7 +59,7 @@ def endpoint_url(endpoint: str, **values) -> str | None:
 def template_helpers() -> dict:
     from analysis.deidentify import deidentify
 
-    from .visuals import theme_name
+    from ..i18n import theme_name
 
     return {"pct": pct, "interval": interval, "points": points, "diff_interval": diff_interval,
             "local_time": local_time, "endpoint_url": endpoint_url,

@@ -25,6 +25,9 @@ from .periods import Day, Month, MonthToDate, now_utc
 RECOMMEND_OPTIONS = ("willing", "unsure", "unwilling")  # the recommend question, most favourable first
 # A period is cached only this long after it ended: a response submitted at 23:59:59 may still be committing.
 GRACE = timedelta(hours=1)
+# What the pages ask for: the default month (the last closed one), its 12-month trend, the month before it
+# for the changes, and the running month.
+WARM_MONTHS = 14
 Period = Month | Day | MonthToDate
 
 
@@ -169,6 +172,14 @@ def period_cube(months: Sequence[Month], point_ids: list[int] | None, *, live: b
     for start, end in ranges:
         cube = cube + live_cube(start, end, point_ids)
     return cube
+
+
+def warm(now: datetime | None = None, months: int = WARM_MONTHS) -> list[str]:
+    """Count into the cache every closed period of the last MONTHS months that is missing or stale: closed
+    months whole, the running month's closed days. Cheap when nothing changed (a watermark check)."""
+    now = now or now_utc()
+    cached, _live = plan(Month.of(now).range(months), now)
+    return [str(period) for period in ensure_cached(cached, now=now)]
 
 
 def ensure_cached(periods: Sequence[Period], *, now: datetime | None = None) -> dict[Period, int]:

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 
 from analysis.indicators import Difference, Figure
 
-from ..exports import safe_cell
+from ..exports import PdfKit, cells, never_formulas, xlsx_bytes
+from ..i18n import theme_name
 from .figures import MODE_NAMES
 from .format import diff_interval, pct, points, score
 from .summary import HalfYearSummary
-from .visuals import theme_name
 
 
 @dataclass
@@ -123,56 +122,33 @@ def to_xlsx(title: str, parts: list[Section]) -> bytes:
         for cell in sheet[3]:
             cell.font = Font(bold=True)
         for row in part.rows:
-            sheet.append([safe_cell(str(v)) if isinstance(v, str) else v for v in row])
+            sheet.append(cells(row))
         for note in part.notes:
-            sheet.append([safe_cell(note)])
+            sheet.append(cells([note]))
         for column in "ABCDEF":
             sheet.column_dimensions[column].width = 26
         for row in sheet.iter_rows():
             for cell in row:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
-                if isinstance(cell.value, str):
-                    cell.data_type = "s"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+            never_formulas(row)
+    return xlsx_bytes(book)
 
 
 def to_pdf(title: str, subtitle: str, parts: list[Section]) -> bytes:
-    """An A4 PDF, a heading and a table per section (Adobe's STSong CID font: nothing to install)."""
-    from xml.sax.saxutils import escape
-
-    from reportlab.lib import colors
+    """An A4 PDF, a heading and a table per section."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import Spacer
 
-    if "STSong-Light" not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    body = ParagraphStyle("body", fontName="STSong-Light", fontSize=9, leading=12, wordWrap="CJK")
-    head = ParagraphStyle("head", parent=body, fontSize=16, leading=22, alignment=1)
-    h2 = ParagraphStyle("h2", parent=body, fontSize=12, leading=16, spaceBefore=6)
-
-    def para(value, style=body):
-        return Paragraph(escape(str(value)).replace("\n", "<br/>"), style)
-
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=14 * mm, rightMargin=14 * mm, topMargin=14 * mm,
-                            bottomMargin=14 * mm, title=title)
-    story = [para(title, head), para(subtitle, ParagraphStyle("sub", parent=body, alignment=1)), Spacer(1, 4 * mm)]
+    kit = PdfKit()
+    h2 = ParagraphStyle("h2", parent=kit.body, fontSize=12, leading=16, spaceBefore=6)
+    story = [kit.para(title, kit.head), kit.para(subtitle, ParagraphStyle("sub", parent=kit.body, alignment=1)),
+             Spacer(1, 4 * mm)]
     for part in parts:
-        story.append(para(part.title, h2))
+        story.append(kit.para(part.title, h2))
         if part.rows:
-            table = Table([[para(h) for h in part.headers]] + [[para(v) for v in row] for row in part.rows],
-                          repeatRows=1)
-            table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
-                                       ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#DDE6EE")),
-                                       ("VALIGN", (0, 0), (-1, -1), "TOP")]))
-            story.append(table)
+            story.append(kit.table(part.headers, part.rows))
         for note in part.notes:
-            story.append(para(note))
-    doc.build(story)
-    return buffer.getvalue()
+            story.append(kit.para(note))
+    return kit.build(story, title=title, pagesize=A4, margin_mm=14)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import abort, request
 
-from .figures import MODES, ROLES
-from .periods import HalfYear, Month
+from ..reporting.figures import MODES, ROLES
+from ..reporting.periods import HalfYear, Month
 
 OFFICE = ("admin", "quality", "dept_head")
 

@@ -1,4 +1,4 @@
-"""Indicators of a scope and period, composed from the cells SQL counted (`dashboard.cube`).
+"""Indicators of a scope and period, composed from the cells SQL counted (`reporting.cube`).
 
 Everything here sums small sets of pre-counted cells and hands the sums to `analysis.indicators`, which
 holds the arithmetic. Pooled figures (a department, a hospital, a month) use the number of respondents
@@ -275,16 +275,6 @@ def _dimension_rows(cube: Cube, previous: Cube | None) -> list[DimensionRow]:
     return rows
 
 
-def question_text(code: str) -> str:
-    from ..i18n import pick
-
-    for bank in banks.all_current().values():
-        for q in bank.questions:
-            if q.code == code:
-                return pick(q.text)
-    return code
-
-
 def _question_rows(cube: Cube) -> list[QuestionRow]:
     weights = _question_weights({c.version_id for c in cube.cells})
     sums: dict[str, list] = {}
@@ -295,7 +285,7 @@ def _question_rows(cube: Cube) -> list[QuestionRow]:
         _add(sums, cell.question, cell.counts)
         if cell.question not in dims:
             dims[cell.question] = weights.get((cell.version_id, cell.question), (None, 1))[0]
-    rows = [QuestionRow(code, question_text(code), dims.get(code), proportion(c.top, c.answers), c.mean_score, c.na)
+    rows = [QuestionRow(code, banks.question_text(code), dims.get(code), proportion(c.top, c.answers), c.mean_score, c.na)
             for code, c in _counts(sums).items()]
     rows.sort(key=lambda r: (r.figure.small_n, -(r.figure.value or 0)))
     return rows

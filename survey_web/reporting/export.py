@@ -7,8 +7,8 @@ from flask_babel import gettext as _
 from analysis.indicators import MIN_N
 
 from ..exports import to_csv, to_xlsx
+from ..i18n import theme_name
 from .figures import MODES, ROLES, Indicator, Row
-from .visuals import theme_name
 
 DEFINITIONS = {
     "satisfaction": "share of scored answers in the top two of five (4-5); 不适用 excluded",

@@ -7,11 +7,9 @@ the list is generated; every cell still passes through `exports.safe_cell`.
 
 from __future__ import annotations
 
-from analysis.taxonomy import THEMES
-
-from .. import exports
+from .. import exports, i18n
 from ..models.problems import ProblemItem, ProblemList
-from .timeutil import local
+from ..timeutil import local
 
 HEADERS = ("序号", "问题类别", "问题描述", "涉及科室", "反映次数", "整改措施", "责任部门", "责任人", "整改时限",
            "整改状态", "销号日期")
@@ -31,7 +29,7 @@ def shown_items(problem_list: ProblemList) -> list[ProblemItem]:
 
 def theme_name(code: str | None) -> str:
     """The theme's Chinese name ('' for none): documents are in Chinese whatever the page language."""
-    return THEMES[code].name("zh-CN") if code in THEMES else ""
+    return i18n.theme_name(code, "zh_CN", missing="")
 
 
 def department_name(item: ProblemItem, problem_list: ProblemList) -> str:

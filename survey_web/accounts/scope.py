@@ -6,7 +6,7 @@ from functools import wraps
 
 from flask import abort
 from flask_login import current_user, login_required
-from sqlalchemy import Select, select
+from sqlalchemy import Select, or_, select
 
 from ..extensions import db
 from ..models import Department, SurveyPoint, User
@@ -43,35 +43,24 @@ def department_ids(user: User) -> set[int] | None:
     return None
 
 
-def scope_points(query: Select, user: User) -> Select:
-    """Restrict a query that joins SurveyPoint and Department to what USER may see."""
+def scoped(query: Select, user: User, hospital_column, *department_columns) -> Select:
+    """QUERY limited to USER's hospitals (HOSPITAL_COLUMN) and, for a department head, to rows whose
+    DEPARTMENT_COLUMNS (any of them) hold one of their departments."""
     hospitals, departments = hospital_ids(user), department_ids(user)
     if hospitals is not None:
-        query = query.where(Department.hospital_id.in_(hospitals or {-1}))
+        query = query.where(hospital_column.in_(hospitals or {-1}))
     if departments is not None:
-        query = query.where(SurveyPoint.department_id.in_(departments or {-1}))
+        query = query.where(or_(*(column.in_(departments or {-1}) for column in department_columns)))
     return query
 
 
+def scope_points(query: Select, user: User) -> Select:
+    """Restrict a query that joins SurveyPoint and Department to what USER may see."""
+    return scoped(query, user, Department.hospital_id, SurveyPoint.department_id)
+
+
 def visible_departments(user: User) -> list[Department]:
+    """The departments USER may see, by code."""
     query = select(Department).join(SurveyPoint, isouter=True).distinct().order_by(Department.code)
-    hospitals, departments = hospital_ids(user), department_ids(user)
-    if hospitals is not None:
-        query = query.where(Department.hospital_id.in_(hospitals or {-1}))
-    if departments is not None:
-        query = query.where(Department.id.in_(departments or {-1}))
-    return list(db.session.scalars(query))
+    return list(db.session.scalars(scoped(query, user, Department.hospital_id, Department.id)))
 
-
-def can_see_department(user: User, department: Department) -> bool:
-    hospitals, departments = hospital_ids(user), department_ids(user)
-    return (hospitals is None or department.hospital_id in hospitals) and \
-        (departments is None or department.id in departments)
-
-
-def department_or_404(user: User, department_id: int) -> Department:
-    """The department if USER may see it; a guessed id of another department is a 404, not a 403."""
-    department = db.session.get(Department, department_id)
-    if department is None or not can_see_department(user, department):
-        abort(404)
-    return department

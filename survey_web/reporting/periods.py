@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+from ..timeutil import HOSPITAL_ZONE as SHANGHAI
+
 # Years a report can cover: datetime stops at 9999, so 9999-12 has no end, and 20255 is a typo, not a year.
 YEARS = range(2000, 3000)
 

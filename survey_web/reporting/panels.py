@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from sqlalchemy import func, select
 
+from analysis.ledger import ItemStatus
 from analysis.problem_list import LIVE
 
 from ..extensions import db
@@ -79,7 +80,7 @@ class Closure:
 
 def closure_by_hospital(scope: Scope, today: date, months: list[Month] | None = None) -> dict[int, Closure]:
     """{hospital id: Closure} of items raised in MONTHS (all months if None), as they stand TODAY."""
-    closed = func.count(ProblemItem.id).filter(ProblemItem.status == "closed")
+    closed = func.count(ProblemItem.id).filter(ProblemItem.status == ItemStatus.CLOSED)
     live = func.count(ProblemItem.id).filter(ProblemItem.status.in_(LIVE))
     overdue = func.count(ProblemItem.id).filter(ProblemItem.status.in_(LIVE), ProblemItem.deadline < today)
     query = _ledger(select(ProblemList.hospital_id, func.count(ProblemItem.id), closed, live, overdue), scope) \
@@ -92,5 +93,5 @@ def closure_by_hospital(scope: Scope, today: date, months: list[Month] | None = 
 def closed_in(scope: Scope, start: datetime, end: datetime) -> int:
     """Ledger items closed (销号) between START and END, whenever they were raised."""
     return db.session.scalar(_ledger(select(func.count(ProblemItem.id)), scope)
-                             .where(ProblemItem.status == "closed", ProblemItem.closed_at >= start,
+                             .where(ProblemItem.status == ItemStatus.CLOSED, ProblemItem.closed_at >= start,
                                     ProblemItem.closed_at < end)) or 0

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Department, Hospital
-from .cube import build, clear_cache
+from .cube import build, clear_cache, warm
 from .export import indicator_file
 from .figures import MODES
 from .periods import Month
@@ -78,6 +78,15 @@ def indicators_command(ctx: click.Context, month: Month | None, hospital_code: s
         raise click.UsageError("XLSX is binary: add --out FILE or redirect stdout")
     else:
         click.echo(body, nl=fmt == "json")  # bytes go to the binary stdout untouched
+
+
+@indicators_command.command("warm")
+@with_appcontext
+def warm_command() -> None:
+    """Count missing or stale cached periods of the last 14 months (the worker does this every 10 minutes;
+    without a worker, run it from cron after midnight)."""
+    periods = warm()
+    click.echo(f"{len(periods)} periods cached ({periods[0]} .. {periods[-1]})" if periods else "nothing closed yet")
 
 
 @indicators_command.command("refresh")

@@ -15,9 +15,9 @@ from analysis.deidentify import deidentify
 from ..extensions import db
 from ..models import Department, Hospital
 from ..models.problems import ProblemList
+from ..timeutil import previous_month, valid_month
 from . import listexport
 from .generate import generate_hospital, generate_list
-from .timeutil import previous_month, valid_month
 
 FORMATS = {"json": None, "csv": listexport.to_csv, "xlsx": listexport.to_xlsx, "pdf": listexport.to_pdf}
 
@@ -112,7 +112,7 @@ def generate_command(month_text: str, hospital_code: str | None, regenerate: boo
 @problem_list_group.command("remind")
 def remind_command() -> None:
     """Record reminders on overdue ledger items (at most every PROBLEM_REMIND_DAYS days per item)."""
-    from .jobs import remind_overdue
+    from ..jobs.problems import remind_overdue
 
     click.echo(f"{remind_overdue()} reminders recorded")
 
@@ -121,7 +121,7 @@ def remind_command() -> None:
 def tick_command() -> None:
     """Enqueue last month's missing lists and record due reminders (what the schedule runs)."""
     from ..jobs import wait_in_process
-    from .jobs import tick
+    from ..jobs.problems import tick
 
     done = tick()
     wait_in_process(current_app._get_current_object(), timeout=600)  # embedded mode: finish before exiting
@@ -132,7 +132,7 @@ def tick_command() -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File (default: stdout).")
 def export_labels(output: Path | None) -> None:
     """Staff-corrected comment labels as JSON Lines in the corpus format, for `python -m analysis train --labels`."""
-    from .themes import labelled_examples
+    from ..responses.themes import labelled_examples
 
     lines = []
     for row, labels in labelled_examples():

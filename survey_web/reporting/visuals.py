@@ -7,19 +7,13 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from analysis.indicators import Figure
-from analysis.taxonomy import THEMES
 
-from ..charts import Bar, Grid, Point, Series, heat_map, interval_bars, line_chart
-from ..i18n import BANK_TAG, current
+from ..i18n import current, theme_name
+from .charts import Bar, Grid, Point, Series, heat_map, interval_bars, line_chart
 from .figures import MODE_NAMES, Report, Row
 from .periods import Month
 
 HEAT_THEMES = 10
-
-
-def theme_name(code: str) -> str:
-    theme = THEMES.get(code)
-    return theme.name(BANK_TAG.get(current(), "zh-CN")) if theme else code
 
 
 def chart_point(figure: Figure, href: str | None = None) -> Point:
