@@ -1,0 +1,36 @@
+"""The session's end, made safe: a rollback on a connection the database has dropped never raises.
+
+A PostgreSQL restart, failover or pooler reset kills pooled connections. The first statement on one
+fails and SQLAlchemy invalidates the pool; but the rollback when a request or job ends also runs on the
+dead connection, and there it would escape every error handler (gunicorn's bare 500 for a page that
+had already rendered, and a wedged session in a long-lived worker).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+from sqlalchemy.exc import SQLAlchemyError
+
+from .extensions import db
+
+log = logging.getLogger(__name__)
+
+
+def discard_session() -> None:
+    """Roll back and remove the current session; a broken connection is dropped and logged, not raised."""
+    try:
+        db.session.rollback()
+    except SQLAlchemyError as exc:
+        log.warning("rollback failed, connection dropped: %s", type(exc).__name__)
+    try:
+        db.session.remove()
+    except SQLAlchemyError as exc:
+        log.warning("session close failed, connection dropped: %s", type(exc).__name__)
+
+
+def init_app(app: Flask) -> None:
+    """End every app context with a safe rollback, ahead of Flask-SQLAlchemy's own session removal."""
+    # Registered after db.init_app, so it runs first: teardown functions run in reverse order.
+    app.teardown_appcontext(lambda _exc: discard_session())
