@@ -23,7 +23,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from ..dbsession import discard_session
 from ..extensions import db
-from ..models import Comment, utcnow
+from ..models import Comment, Department, Response, SurveyPoint, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +58,16 @@ def dead_letter_summary(limit: int = 20) -> dict:
     ids = db.session.scalars(select(Comment.id).where(Comment.status == "failed").order_by(Comment.id)
                              .limit(limit)).all()
     return {"count": count, "ids": list(ids)}
+
+
+def dead_letter_rows(limit: int = 200) -> list:
+    """The oldest LIMIT dead letters: id, created_at, attempts, department and point names (no text)."""
+    return db.session.execute(
+        select(Comment.id, Comment.created_at, Comment.attempts, Department.name, SurveyPoint.name)
+        .join(Response, Response.id == Comment.response_id).join(SurveyPoint, SurveyPoint.id == Response.point_id)
+        .join(Department, Department.id == SurveyPoint.department_id)
+        .where(Comment.status == "failed").order_by(Comment.id).limit(limit)
+    ).all()
 
 
 def retry_failed(comment_ids: list[int] | None = None) -> int:
