@@ -258,3 +258,22 @@ def test_retry_after_a_worker_is_replaced_runs_on_time(build_app, pg_url, redis_
     job = Job.fetch(f"classify-{comment_id}", connection=redis_conn, serializer=JSONSerializer)
     assert job.retries_left == 2, "the first attempt failed and the retry succeeded"
     assert took < 5 + 12, f"retry due after 5 s ran after {took:.1f} s"
+
+
+def test_worker_started_while_redis_is_down_waits_for_it(build_app, private_redis, workers):
+    """A worker (re)started during a Redis outage waits for Redis instead of dying, then works."""
+    start_redis, kill_redis = private_redis
+    start_redis()
+    kill_redis()
+    app = build_app(REDIS_URL=PRIVATE_REDIS_URL)
+    with app.app_context():
+        token = make_point().token
+        url = app.config["SQLALCHEMY_DATABASE_URI"]
+    worker = workers(app, PRIVATE_REDIS_URL, "--sweep-interval", "5")
+    time.sleep(12)  # the classifier loads, then Redis is needed
+    assert worker.proc.poll() is None, worker.output()
+    conn = start_redis()
+    assert wait_until(lambda: worker.registered(conn), 60), worker.output()
+    with app.app_context():
+        assert Respondent(app, token).submit(GOOD_ANSWERS).status_code == 302
+    assert wait_until(lambda: classified(url) == 1, 30), worker.output()
