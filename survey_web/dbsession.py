@@ -19,15 +19,14 @@ log = logging.getLogger(__name__)
 
 
 def discard_session() -> None:
-    """Roll back and remove the current session; a broken connection is dropped and logged, not raised."""
-    try:
-        db.session.rollback()
-    except SQLAlchemyError as exc:
-        log.warning("rollback failed, connection dropped: %s", type(exc).__name__)
+    """Close and forget the current session (rolling its transaction back), even on a dropped connection."""
     try:
         db.session.remove()
     except SQLAlchemyError as exc:
-        log.warning("session close failed, connection dropped: %s", type(exc).__name__)
+        # The failed rollback invalidated the connection; a second close only forgets the session, which
+        # would otherwise stay registered, broken, under this context's id.
+        log.warning("rollback on a dropped connection: %s", type(exc).__name__)
+        db.session.remove()
 
 
 def init_app(app: Flask) -> None:

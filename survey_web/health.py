@@ -9,6 +9,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from . import jobs
+from .dbsession import discard_session
 from .extensions import db
 from .jobs.dead_letters import dead_letter_summary
 from .models import Comment, utcnow
@@ -32,7 +33,7 @@ def status() -> dict:
             report["oldest_pending_seconds"] = round((utcnow() - oldest).total_seconds())
         report["dead_letters"] = dead_letter_summary()  # {"count", "ids"}: `flask jobs retry-failed`
     except SQLAlchemyError:
-        db.session.rollback()
+        discard_session()  # a plain rollback raises again on a connection the database dropped
         report["database"] = "down"
     connection = current_app.extensions["jobs"]["redis"]
     if connection is not None:

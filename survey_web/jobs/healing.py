@@ -33,6 +33,11 @@ class SelfHealing:
 
     max_connection_wait_time = 5.0  # cap on RQ's exponential reconnect backoff (its default is 60 s)
     _scheduler_checked = 0.0
+    _burst = False
+
+    def work(self, burst=False, *args, **kwargs):
+        self._burst = burst  # a burst worker runs the scheduler once at start, never as a process
+        return super().work(burst, *args, **kwargs)
 
     def heartbeat(self, timeout=None, pipeline=None):
         if pipeline is not None:
@@ -54,7 +59,7 @@ class SelfHealing:
                 pipe.expire(self.key, self.worker_ttl + 60)
                 pipe.execute()
         scheduler = self.scheduler
-        if scheduler is None or (scheduler._process is not None and scheduler._process.is_alive()):
+        if scheduler is None or self._burst or (scheduler._process is not None and scheduler._process.is_alive()):
             return
         if time.monotonic() - self._scheduler_checked >= SCHEDULER_CHECK_EVERY:
             self._scheduler_checked = time.monotonic()

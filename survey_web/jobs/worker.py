@@ -39,6 +39,8 @@ def _every(interval: float, stop: threading.Event, name: str, step: Callable[[],
         while not stop.wait(interval):
             try:
                 step()
+            except OUTAGE as exc:  # the worker's own loop reports the outage; one line here is enough
+                log.warning("%s round skipped: Redis unreachable (%s)", name, type(exc).__name__)
             except Exception:  # noqa: BLE001 - housekeeping must outlive a database or Redis blip
                 log.exception("%s round failed; trying again in %ss", name, interval)
 
