@@ -98,8 +98,11 @@ def worker_command(ctx: click.Context, burst: bool, fork: bool, names: str, swee
     queues = [queue(name.strip(), connection) for name in names.split(",") if name.strip()]
     stop = threading.Event()
     _wait_for_redis(connection, stop)
-    with job_context():
-        sweep_pending()
+    try:
+        with job_context():
+            sweep_pending()
+    except Exception:  # noqa: BLE001 - e.g. the database is restarting; the sweeper thread tries again
+        log.exception("first sweep failed")
     if not burst:
         _every(sweep_interval, stop, "sweeper", _sweeper())
         _every(RESCUE_EVERY, stop, "retries", lambda: enqueue_overdue(queues))
@@ -108,13 +111,14 @@ def worker_command(ctx: click.Context, burst: bool, fork: bool, names: str, swee
         # Flask's CLI holds an app context for this whole process; each job pushes its own context and
         # session on top of it (jobs/context.py), so a database error never outlives its job.
         while not stop.is_set():
-            worker = worker_class(queues, connection=connection, serializer=JSONSerializer, worker_ttl=WORKER_TTL)
             try:
+                worker = worker_class(queues, connection=connection, serializer=JSONSerializer,
+                                      worker_ttl=WORKER_TTL)
                 worker.work(burst=burst, with_scheduler=True)
+                if burst or worker._stop_requested or worker._shutdown_requested_date is not None:
+                    break
             except OUTAGE as exc:  # RQ's start-up or teardown met the outage; this process carries on
                 log.warning("worker loop ended by a Redis outage (%s)", type(exc).__name__)
-            if burst or worker._stop_requested or worker._shutdown_requested_date is not None:
-                break
             for signum in (signal.SIGTERM, signal.SIGINT):  # RQ's handlers expect a running worker
                 signal.signal(signum, lambda *_: stop.set())
             stop.wait(1)
