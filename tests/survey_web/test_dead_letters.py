@@ -104,3 +104,15 @@ def test_retry_failed_command_classifies_dead_letters(app, stranded):
     _db.session.expire_all()
     comment = _db.session.get(Comment, stranded)
     assert (comment.status, comment.attempts) == ("done", 0)
+
+
+def test_only_admins_see_or_retry_dead_letters(app, stranded):
+    """The quality office gets 403 on the dead-letter page and its retry; nothing is retried."""
+    _give_up(stranded)
+    quality = app.test_client()
+    login(quality, "quality")
+    assert quality.get("/admin/dead-letters").status_code == 403
+    csrf = csrf_of(quality, "/office/")
+    assert quality.post("/admin/dead-letters/retry", data={"csrf_token": csrf}).status_code == 403
+    _db.session.expire_all()
+    assert _db.session.get(Comment, stranded).status == "failed"
