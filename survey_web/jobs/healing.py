@@ -119,7 +119,7 @@ def enqueue_overdue(queues: list[Queue], grace: int = OVERDUE_GRACE) -> int:
                 job = Job.fetch(job_id, connection=queue.connection, serializer=queue.serializer)
             except NoSuchJobError:
                 continue
-            queue._enqueue_job(job)  # as RQ's scheduler does: dependencies were met when it was scheduled
+            queue.enqueue_job(job)
             moved += 1
     if moved:
         log.info("moved %d overdue scheduled jobs onto their queues", moved)
