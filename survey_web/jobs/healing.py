@@ -40,7 +40,7 @@ class SelfHealing:
         return super().work(burst, *args, **kwargs)
 
     def heartbeat(self, timeout=None, pipeline=None):
-        if pipeline is not None:
+        if pipeline is not None or self.is_horse:  # a work horse has no registration or scheduler of its own
             return super().heartbeat(timeout, pipeline)
         try:
             super().heartbeat(timeout)

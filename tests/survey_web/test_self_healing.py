@@ -277,3 +277,17 @@ def test_worker_started_while_redis_is_down_waits_for_it(build_app, private_redi
     with app.app_context():
         assert Respondent(app, token).submit(GOOD_ANSWERS).status_code == 302
     assert wait_until(lambda: classified(url) == 1, 30), worker.output()
+
+
+def test_forking_worker_classifies_with_the_healing_class(build_app, redis_conn):
+    """`flask worker --fork` (the healing forking worker class): work horses classify, nothing crashes."""
+    from .test_jobs import run_worker
+
+    app = build_app(REDIS_URL=REDIS_TEST_URL)
+    with app.app_context():
+        token = make_point().token
+        assert Respondent(app, token).submit(GOOD_ANSWERS).status_code == 302
+        url = app.config["SQLALCHEMY_DATABASE_URI"]
+    done = run_worker(app, "--fork")
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr[-2000:]
+    assert classified(url) == 1
