@@ -42,11 +42,12 @@ def register_logging(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from . import banks, elderly, i18n, jobs, speech
+    from . import banks, dbsession, elderly, i18n, jobs, speech
     from .auth.nav import staff_nav
     from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
+    dbsession.init_app(app)
     migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)

@@ -160,6 +160,18 @@ def jobs_sweep() -> None:
     click.echo(f"enqueued {sweep_pending()} stale comments")
 
 
+@jobs_group.command("retry-failed")
+@click.option("--id", "comment_ids", type=int, multiple=True, help="Only this comment (repeatable).")
+def jobs_retry_failed(comment_ids: tuple[int, ...]) -> None:
+    """Classify dead letters again (comments whose job kept failing), once the cause is fixed."""
+    from .jobs import wait_in_process
+    from .jobs.dead_letters import retry_failed
+
+    retried = retry_failed(list(comment_ids) or None)
+    wait_in_process(current_app)
+    click.echo(f"re-enqueued {retried} failed comments")
+
+
 @jobs_group.command("status")
 def jobs_status() -> None:
     """Print queue depth, oldest pending comment and worker count as JSON."""

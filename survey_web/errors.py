@@ -7,7 +7,7 @@ import logging
 from flask import Flask, render_template
 from sqlalchemy.exc import SQLAlchemyError
 
-from .extensions import db
+from .dbsession import discard_session
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +32,6 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(SQLAlchemyError)
     def database_down(error):
-        db.session.rollback()
+        discard_session()
         log.error("database error: %s", type(error).__name__)
         return render_template("errors/unavailable.html"), 503

@@ -9,7 +9,9 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from . import jobs
+from .dbsession import discard_session
 from .extensions import db
+from .jobs.dead_letters import dead_letter_summary
 from .models import Comment, utcnow
 from .models.responses import CommentStatus
 
@@ -19,7 +21,7 @@ bp = Blueprint("health", __name__)
 def status() -> dict:
     """A snapshot of the pipeline's health; never raises."""
     report: dict = {"database": "ok", "redis": "not configured", "queues": {}, "workers": None,
-                    "pending_comments": None, "oldest_pending_seconds": None}
+                    "pending_comments": None, "oldest_pending_seconds": None, "dead_letters": None}
     try:
         db.session.execute(text("SELECT 1"))
         pending, oldest = db.session.execute(
@@ -30,8 +32,9 @@ def status() -> dict:
             if oldest.tzinfo is None:  # SQLite hands back naive UTC
                 oldest = oldest.replace(tzinfo=utcnow().tzinfo)
             report["oldest_pending_seconds"] = round((utcnow() - oldest).total_seconds())
+        report["dead_letters"] = dead_letter_summary()  # {"count", "ids"}: `flask jobs retry-failed`
     except SQLAlchemyError:
-        db.session.rollback()
+        discard_session()  # a plain rollback raises again on a connection the database dropped
         report["database"] = "down"
     connection = current_app.extensions["jobs"]["redis"]
     if connection is not None:

@@ -15,6 +15,7 @@ from ..accounts.passwords import hash_password, password_problem
 from ..accounts.scope import roles_required
 from ..extensions import db
 from ..forms import EmptyForm
+from ..jobs.dead_letters import MAX_ATTEMPTS, dead_letter_rows, dead_letter_summary, retry_failed
 from ..models import AuditEvent, Department, Hospital, User
 from ..web.display import show_dt
 from ..web.paging import paginate
@@ -169,3 +170,24 @@ def audit_log():
                     request.args.get("page", 1, type=int), PER_PAGE)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("admin/audit.html", form=form, page=page, args=args)
+
+
+@bp.get("/dead-letters")
+@roles_required("admin")
+def dead_letters():
+    """Comments whose classification kept failing, oldest first, with a button to retry them all."""
+    return render_template("admin/dead_letters.html", rows=dead_letter_rows(), summary=dead_letter_summary(), max_attempts=MAX_ATTEMPTS,
+                           form=EmptyForm())
+
+
+@bp.post("/dead-letters/retry")
+@roles_required("admin")
+def retry_dead_letters():
+    """Put every dead letter back to pending and enqueue it (after the cause was fixed)."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    retried = retry_failed()
+    audit.record("retry_failed", "comment", None, after={"count": retried})
+    db.session.commit()
+    flash(_("%(count)d comments were sent for classification again.", count=retried))
+    return redirect(url_for("admin.dead_letters"))

@@ -12,6 +12,7 @@ from ..extensions import db
 from ..models import Comment, CommentTheme, UrgentAlert, utcnow
 from ..models.responses import CommentStatus
 from .context import job_context
+from .dead_letters import record_failure
 
 log = logging.getLogger(__name__)
 
@@ -19,7 +20,11 @@ log = logging.getLogger(__name__)
 def classify_comment(comment_id: int) -> str:
     """RQ job: classify one comment. Idempotent: a second run finds the row done and does nothing."""
     with job_context():
-        return store_classification(comment_id)
+        try:
+            return store_classification(comment_id)
+        except Exception as exc:
+            record_failure(comment_id, exc)
+            raise  # RQ records the failure and schedules the retry
 
 
 def store_classification(comment_id: int) -> str:

@@ -10,39 +10,73 @@ crashed worker is restarted by its supervisor and the sweeper re-enqueues whatev
 from __future__ import annotations
 
 import logging
+import signal
 import threading
 import time
+from collections.abc import Callable
 
 import click
 from flask.cli import ScriptInfo
-from rq import SimpleWorker, Worker
+from redis import Redis
+from rq.exceptions import StopRequested
 from rq.serializers import JSONSerializer
 
 from . import QUEUES, queue, worker_redis
-from .context import set_worker_app
+from .context import job_context, set_worker_app
+from .healing import OUTAGE, WORKER_TTL, HealingSimpleWorker, HealingWorker, enqueue_overdue
 from .sweeper import sweep_pending
 
 log = logging.getLogger(__name__)
 
 
 TICK_EVERY = 600  # seconds between checks for due monthly problem lists and ledger reminders
+RESCUE_EVERY = 2  # seconds between looks for scheduled retries that no scheduler moved
 
 
-def _sweep_forever(app, interval: int, stop: threading.Event) -> None:
+def _every(interval: float, stop: threading.Event, name: str, step: Callable[[], None]) -> None:
+    """Run STEP every INTERVAL seconds on a daemon thread until STOP; a failed round is logged, not fatal."""
+    def loop():
+        while not stop.wait(interval):
+            try:
+                step()
+            except OUTAGE as exc:  # the worker's own loop reports the outage; one line here is enough
+                log.warning("%s round skipped: Redis unreachable (%s)", name, type(exc).__name__)
+            except Exception:  # noqa: BLE001 - housekeeping must outlive a database or Redis blip
+                log.exception("%s round failed; trying again in %ss", name, interval)
+
+    threading.Thread(target=loop, daemon=True, name=name).start()
+
+
+def _sweeper(tick_every: int = TICK_EVERY) -> Callable[[], None]:
     from .problems import tick
     from .reporting import enqueue_warming
 
-    last_tick = 0.0
-    while not stop.wait(interval):
+    last_tick = [0.0]
+
+    def step():
+        with job_context():  # a fresh session each round: a dead connection never outlives its round
+            sweep_pending()
+        if time.monotonic() - last_tick[0] >= tick_every:
+            last_tick[0] = time.monotonic()
+            with job_context():
+                tick()  # idempotent: a unique constraint lets one worker create each month's list
+            with job_context():
+                enqueue_warming()  # the indicator cache after a day or month closed, or an import
+
+    return step
+
+
+def _wait_for_redis(connection: Redis, stop: threading.Event) -> None:
+    """Block until Redis answers, backing off from 0.5 s to 5 s between tries."""
+    wait = 0.5
+    while not stop.is_set():
         try:
-            with app.app_context():
-                sweep_pending()
-                if time.monotonic() - last_tick >= TICK_EVERY:
-                    last_tick = time.monotonic()
-                    tick()  # idempotent: a unique constraint lets one worker create each month's list
-                    enqueue_warming()  # the indicator cache after a day or month closed, or an import
-        except Exception:  # noqa: BLE001 - the sweeper must outlive a database or Redis blip
-            log.exception("sweeper round failed; trying again in %ss", interval)
+            connection.ping()
+            return
+        except OUTAGE:
+            log.warning("Redis unreachable; trying again in %.1f s", wait)
+            stop.wait(wait)
+            wait = min(wait * 2, 5.0)
 
 
 @click.command("worker")
@@ -65,15 +99,34 @@ def worker_command(ctx: click.Context, burst: bool, fork: bool, names: str, swee
     set_worker_app(app)
     connection = worker_redis(url)
     queues = [queue(name.strip(), connection) for name in names.split(",") if name.strip()]
-    with app.app_context():
-        sweep_pending()
     stop = threading.Event()
-    if not burst:
-        threading.Thread(target=_sweep_forever, args=(app, sweep_interval, stop), daemon=True,
-                         name="sweeper").start()
-    worker_class = Worker if fork else SimpleWorker
+    _wait_for_redis(connection, stop)
     try:
-        # No app context is held here: each job pushes its own (jobs/context.py), so sessions never leak.
-        worker_class(queues, connection=connection, serializer=JSONSerializer).work(burst=burst, with_scheduler=True)
+        with job_context():
+            sweep_pending()
+    except Exception:  # noqa: BLE001 - e.g. the database is restarting; the sweeper thread tries again
+        log.exception("first sweep failed")
+    if not burst:
+        _every(sweep_interval, stop, "sweeper", _sweeper())
+        _every(RESCUE_EVERY, stop, "retries", lambda: enqueue_overdue(queues))
+    worker_class = HealingWorker if fork else HealingSimpleWorker
+    try:
+        # Flask's CLI holds an app context for this whole process; each job pushes its own context and
+        # session on top of it (jobs/context.py), so a database error never outlives its job.
+        while not stop.is_set():
+            try:
+                worker = worker_class(queues, connection=connection, serializer=JSONSerializer,
+                                      worker_ttl=WORKER_TTL)
+                worker.work(burst=burst, with_scheduler=True)
+                if burst or worker._stop_requested or worker._shutdown_requested_date is not None:
+                    break
+            except OUTAGE as exc:  # RQ's start-up or teardown met the outage; this process carries on
+                log.warning("worker loop ended by a Redis outage (%s)", type(exc).__name__)
+            for signum in (signal.SIGTERM, signal.SIGINT):  # RQ's handlers expect a running worker
+                signal.signal(signum, lambda *_: stop.set())
+            stop.wait(1)
+            _wait_for_redis(connection, stop)  # a new RQ worker, same process: registration and scheduler anew
+    except StopRequested:
+        pass
     finally:
         stop.set()

@@ -33,7 +33,7 @@ class CommentStatus(StrEnum):
 
     PENDING = "pending"  # waiting for a worker (the sweeper re-enqueues stale ones)
     DONE = "done"
-    FAILED = "failed"  # stale beyond the sweeper's patience
+    FAILED = "failed"  # a dead letter: its own classification failed MAX_ATTEMPTS times (jobs/dead_letters.py)
 
 class Response(db.Model):
     __tablename__ = "responses"
