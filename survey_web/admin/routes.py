@@ -57,7 +57,7 @@ def _check(form: UserForm) -> tuple[Hospital | None, Department | None, list[Hos
     department = db.session.get(Department, int(form.department.data)) if form.department.data else None
     overseen = [db.session.get(Hospital, int(h)) for h in form.hospitals.data or []]
     role = form.role.data
-    if problem := password_problem(form.password.data or ""):
+    if problem := password_problem(form.password.data or "", form.username.data):
         form.password.errors.append(problem)
     if db.session.scalar(select(User.id).where(User.username == form.username.data.lower())):
         form.username.errors.append(_("This username is taken."))
@@ -136,7 +136,7 @@ def reset_password(user_id: int):
     form = PasswordForm()
     if not form.validate_on_submit():
         abort(400)
-    if problem := password_problem(form.password.data):
+    if problem := password_problem(form.password.data, user.username):
         flash(_("Password not changed: %(problem)s.", problem=problem))
         return redirect(url_for("admin.index"))
     user.password_hash = hash_password(form.password.data)
