@@ -79,10 +79,12 @@ def env_rate(env: Mapping[str, str], name: str, default: str) -> str:
 
 
 def env_roles(env: Mapping[str, str], name: str, default: tuple[str, ...]) -> tuple[str, ...]:
-    """A comma-separated list of staff roles, each one the app knows."""
+    """A comma-separated list of staff roles, each one the app knows ("none" for an empty list)."""
     raw = _raw(env, name)
     if raw is None:
         return default
+    if raw.strip().lower() == "none":
+        return ()
     roles = tuple(r.strip() for r in raw.split(",") if r.strip())
     unknown = sorted(set(roles) - set(STAFF_ROLES))
     if unknown:
