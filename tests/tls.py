@@ -172,19 +172,25 @@ http {{
         _stop(proc, signal.SIGQUIT)
 
 
-class HttpsClient:
-    """A minimal HTTPS client with its own cookies and its own source address (127.0.0.2, 127.0.0.3...),
-    so one machine can be several clients of a proxy. It sends a same-origin Referer, as browsers do."""
+class SiteClient:
+    """A minimal HTTP(S) client with its own cookies and its own source address (127.0.0.2, 127.0.0.3...),
+    so one machine can be several clients of a proxy. It sends a same-origin Referer, as browsers do.
+    Without a CERTIFICATE it speaks plain HTTP."""
 
-    def __init__(self, port: int, certificate: Certificate, source: str = "127.0.0.1"):
-        self.port, self.context, self.source = port, certificate.client_context(), source
+    def __init__(self, port: int, certificate: Certificate | None = None, source: str = "127.0.0.1"):
+        self.port, self.source = port, source
+        self.context = certificate.client_context() if certificate else None
         self.cookies: dict[str, str] = {}
 
     def request(self, method: str, path: str, form: dict | None = None, headers: dict | None = None):
         """Returns (status, headers, body text)."""
-        conn = http.client.HTTPSConnection("127.0.0.1", self.port, context=self.context, timeout=30,
-                                           source_address=(self.source, 0))
-        sent = {"Referer": f"https://127.0.0.1:{self.port}{path}", **(headers or {})}
+        if self.context:
+            conn = http.client.HTTPSConnection("127.0.0.1", self.port, context=self.context, timeout=60,
+                                               source_address=(self.source, 0))
+        else:
+            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60, source_address=(self.source, 0))
+        scheme = "https" if self.context else "http"
+        sent = {"Referer": f"{scheme}://127.0.0.1:{self.port}{path}", **(headers or {})}
         if self.cookies:
             sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         body = None

@@ -8,7 +8,7 @@ from survey_web.extensions import db as _db
 from survey_web.models import AuditEvent
 
 from ..conftest import hidden_fields
-from ..tls import HttpsClient, free_port, gunicorn, make_certificate, nginx, server_env
+from ..tls import SiteClient, free_port, gunicorn, make_certificate, nginx, server_env
 from .test_auth import PASSWORD, make_user
 
 PROXY = {"REMOTE_ADDR": "10.0.0.2"}  # nginx's address as the app's socket sees it
@@ -62,10 +62,10 @@ def test_behind_real_nginx_limits_and_audit_follow_the_client(make_app, database
             form = {"csrf_token": hidden_fields(page)["csrf_token"], "username": username, "password": password}
             return client.request("POST", "/staff/login", form, headers={"X-Forwarded-For": "192.0.2.99"})[0]
 
-        attacker = HttpsClient(port, certificate, source="127.0.0.2")
+        attacker = SiteClient(port, certificate, source="127.0.0.2")
         statuses = [sign_in(attacker, f"guess{n}", "nope-nope-1") for n in range(31)]
         assert statuses[:30] == [401] * 30 and statuses[30] == 429
-        assert sign_in(HttpsClient(port, certificate, source="127.0.0.3"), "quality", PASSWORD) == 302
+        assert sign_in(SiteClient(port, certificate, source="127.0.0.3"), "quality", PASSWORD) == 302
     with app.app_context():
         events = _db.session.execute(select(AuditEvent.action, AuditEvent.ip)).all()
         assert {ip for action, ip in events if action == "login_failed"} == {"127.0.0.2"}
