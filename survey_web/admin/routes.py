@@ -147,6 +147,22 @@ def reset_password(user_id: int):
     return redirect(url_for("admin.index"))
 
 
+@bp.post("/users/<int:user_id>/two-factor/reset")
+@roles_required("admin")
+def reset_two_factor(user_id: int):
+    """Forget an account's authenticator (a lost phone): it enrols again at its next sign-in."""
+    user = _user_or_404(user_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    if user.totp_secret is not None:
+        user.totp_secret = user.totp_last_step = None
+        user.session_version += 1
+        audit.record("reset_two_factor", "user", user.id)
+        db.session.commit()
+        flash(_("Two-step sign-in of %(name)s reset; the account was signed out everywhere.", name=user.username))
+    return redirect(url_for("admin.index"))
+
+
 @bp.get("/audit")
 @roles_required("admin")
 def audit_log():
