@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 
-from flask import current_app, flash, session
+from flask import current_app, flash, request, session
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -63,7 +63,7 @@ def _expired() -> bool:
 
 def check_session() -> None:
     """Before each request: end a signed-in session that is idle, too old or lacks a required second factor."""
-    if "_user_id" not in session:
+    if "_user_id" not in session or request.endpoint == "static":
         return
     user = current_user._get_current_object()
     missing_factor = user.is_authenticated and needs_second_factor(user) and not session.get(SECOND_FACTOR)
