@@ -199,7 +199,7 @@ def users_create(username: str, display_name: str | None, role: str, hospital_co
     from . import audit
     from .accounts.passwords import hash_password, password_problem
 
-    if problem := password_problem(password):
+    if problem := password_problem(password, username):
         raise click.BadParameter(problem, param_hint="password")
     if db.session.scalar(select(User).where(User.username == username)):
         raise click.ClickException(f"user {username!r} already exists")

@@ -9,9 +9,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography.fernet import Fernet
+from limits import parse_many
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INSTANCE = ROOT / "instance"
+STAFF_ROLES = ("admin", "quality", "dept_head", "volunteer", "commission")
 
 
 class ConfigError(RuntimeError):
@@ -66,6 +68,30 @@ def env_url(env: Mapping[str, str], name: str, schemes: tuple[str, ...]) -> str 
     return raw
 
 
+def env_rate(env: Mapping[str, str], name: str, default: str) -> str:
+    """A rate limit such as "40/minute" (Flask-Limiter's notation); a typo must not switch limiting off."""
+    raw = _raw(env, name) or default
+    try:
+        parse_many(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not a rate limit (write e.g. 40/minute or 300 per hour)") from None
+    return raw
+
+
+def env_roles(env: Mapping[str, str], name: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    """A comma-separated list of staff roles, each one the app knows ("none" for an empty list)."""
+    raw = _raw(env, name)
+    if raw is None:
+        return default
+    if raw.strip().lower() == "none":
+        return ()
+    roles = tuple(r.strip() for r in raw.split(",") if r.strip())
+    unknown = sorted(set(roles) - set(STAFF_ROLES))
+    if unknown:
+        raise ConfigError(f"{name} names unknown roles: {', '.join(unknown)} (known: {', '.join(STAFF_ROLES)})")
+    return roles
+
+
 def _persisted_secret(instance: Path, filename: str, make: callable) -> str:
     """A secret generated once and kept under instance/ (embedded mode only)."""
     path = instance / filename
@@ -102,6 +128,11 @@ class Settings:
     urgent_ack_hours: int = 4
     problem_remind_days: int = 7
     instance_path: Path = DEFAULT_INSTANCE
+    trusted_proxies: int = 0
+    session_idle_minutes: int = 30
+    session_max_hours: int = 12
+    healthz_token: str | None = None
+    two_factor_roles: tuple[str, ...] = ("admin", "quality")
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -136,6 +167,12 @@ class Settings:
         base = (_raw(env, "PUBLIC_BASE_URL") or "http://127.0.0.1:5000").rstrip("/")
         if not base.startswith(("http://", "https://")):
             raise ConfigError("PUBLIC_BASE_URL must start with http:// or https://")
+        if production and not base.startswith("https://"):
+            # Without it the session cookie is not Secure and no HSTS header is sent.
+            raise ConfigError("PRODUCTION=true requires an https:// PUBLIC_BASE_URL")
+        healthz_token = _raw(env, "HEALTHZ_TOKEN")
+        if healthz_token is not None and len(healthz_token) < 16:
+            raise ConfigError("HEALTHZ_TOKEN must be at least 16 characters")
 
         return cls(
             database_url=_normalise_db_url(database_url),
@@ -146,12 +183,17 @@ class Settings:
             production=production,
             duplicate_window_hours=env_int(env, "DUPLICATE_WINDOW_HOURS", 24),
             min_fill_seconds=env_int(env, "MIN_FILL_SECONDS", 5),
-            rate_limit_point=_raw(env, "RATE_LIMIT_POINT") or "40/minute",
-            rate_limit_ip=_raw(env, "RATE_LIMIT_IP") or "300/minute",
+            rate_limit_point=env_rate(env, "RATE_LIMIT_POINT", "40/minute"),
+            rate_limit_ip=env_rate(env, "RATE_LIMIT_IP", "300/minute"),
             urgent_webhook_url=env_url(env, "URGENT_WEBHOOK_URL", ("http", "https")),
             urgent_ack_hours=env_int(env, "URGENT_ACK_HOURS", 4, minimum=1),
             problem_remind_days=env_int(env, "PROBLEM_REMIND_DAYS", 7, minimum=1),
             instance_path=instance,
+            trusted_proxies=env_int(env, "TRUSTED_PROXIES", 0),
+            session_idle_minutes=env_int(env, "SESSION_IDLE_MINUTES", 30, minimum=1),
+            session_max_hours=env_int(env, "SESSION_MAX_HOURS", 12, minimum=1),
+            healthz_token=healthz_token,
+            two_factor_roles=env_roles(env, "TWO_FACTOR_ROLES", ("admin", "quality")),
         )
 
     def flask_config(self) -> dict:
@@ -173,6 +215,14 @@ class Settings:
             "URGENT_ACK_HOURS": self.urgent_ack_hours,
             # Overdue ledger items get a reminder at most this often.
             "PROBLEM_REMIND_DAYS": self.problem_remind_days,
+            # How many reverse proxies in front of the app set X-Forwarded-For/-Proto/-Host (0: none).
+            "TRUSTED_PROXIES": self.trusted_proxies,
+            # A staff session ends after this long without a request, and at the latest this long after sign-in.
+            "SESSION_IDLE_MINUTES": self.session_idle_minutes,
+            "PERMANENT_SESSION_LIFETIME": self.session_max_hours * 3600,
+            "HEALTHZ_TOKEN": self.healthz_token,
+            # Roles that must use a second factor (TOTP) at sign-in; others may enrol.
+            "TWO_FACTOR_ROLES": self.two_factor_roles,
             "SESSION_COOKIE_HTTPONLY": True,
             "SESSION_COOKIE_SAMESITE": "Lax",
             "SESSION_COOKIE_SECURE": secure,

@@ -5,9 +5,15 @@ WTForms' Optional() treats "   " (or a full-width space) as empty and stops the 
 validators' errors, while the field's data stays "   ": a blank sent for an optional radio or select
 would pass validation and then fail in int(). Stripping first makes it plain empty (a multiple select
 drops blank entries). Passwords are left as typed.
+
+Control characters (but tab and line breaks) are removed from every value, on every form: nobody types
+them, and PostgreSQL cannot store a NUL, so a pasted one made the survey's "busy, try again" page
+come back for ever (and raised a false database alarm).
 """
 
 from __future__ import annotations
+
+import re
 
 from babel.support import Translations
 from flask_babel import get_locale
@@ -20,11 +26,19 @@ from wtforms.i18n import messages_path
 _wtforms_catalogues: dict[str, Translations] = {}
 
 
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def clean_text(value: str) -> str:
+    """VALUE without control characters (tab, CR and LF stay) and surrounding white space."""
+    return CONTROL_CHARACTERS.sub("", value).strip()
+
+
 def _strip(value):
     if isinstance(value, str):
-        return value.strip()
+        return clean_text(value)
     if isinstance(value, list):  # a multiple select: blank entries are no choice at all
-        return [v.strip() if isinstance(v, str) else v for v in value if not isinstance(v, str) or v.strip()]
+        return [clean_text(v) if isinstance(v, str) else v for v in value if not isinstance(v, str) or clean_text(v)]
     return value
 
 

@@ -1,8 +1,12 @@
-"""`/healthz`: database, Redis, queue depth, oldest pending comment and worker count, for monitoring."""
+"""`/healthz`: a bare up/down answer for anyone (load balancers), and for monitoring with HEALTHZ_TOKEN or a
+staff sign-in the details: database, Redis, queue depth, oldest pending comment and worker count."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify
+import hmac
+
+from flask import Blueprint, current_app, jsonify, request
+from flask_login import current_user
 from redis.exceptions import RedisError
 from rq import Worker
 from sqlalchemy import func, select, text
@@ -48,8 +52,23 @@ def status() -> dict:
     return report
 
 
+def may_see_details() -> bool:
+    """True for `Authorization: Bearer <HEALTHZ_TOKEN>` or a signed-in staff member.
+
+    The details tell an outsider how busy the service is and whether its workers run; the token is sent
+    in a header, never in the URL, so it stays out of access logs."""
+    token = current_app.config.get("HEALTHZ_TOKEN")
+    sent = request.headers.get("Authorization", "")
+    if token and sent.startswith("Bearer ") and hmac.compare_digest(sent[7:].encode(), token.encode()):
+        return True
+    return current_user.is_authenticated
+
+
 @bp.get("/healthz")
 def healthz():
     report = status()
     healthy = report["database"] == "ok" and report["redis"] != "down"
-    return jsonify(report), 200 if healthy else 503
+    body = report if may_see_details() else {"status": "ok" if healthy else "unavailable"}
+    response = jsonify(body)
+    response.headers["Cache-Control"] = "no-store"
+    return response, 200 if healthy else 503

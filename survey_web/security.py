@@ -11,8 +11,11 @@ import base64
 import hashlib
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, request
 from markupsafe import Markup
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from .inputs import STAFF_BLUEPRINTS
 
 INLINE_STYLES = ("survey.css", "elderly.css")  # the public base template's stylesheets
 
@@ -31,6 +34,8 @@ def _sha256_source(text: str) -> str:
 
 
 def init_app(app: Flask) -> None:
+    """Proxy trust, the inlined stylesheets and the security headers on every response."""
+    trust_proxies(app)
     # Read once at start-up: the policy's hashes and the inlined text must be the same bytes.
     folder = Path(app.static_folder or "static")
     styles = {name: (folder / name).read_text(encoding="utf-8") for name in INLINE_STYLES}
@@ -43,10 +48,26 @@ def init_app(app: Flask) -> None:
         headers.setdefault("Content-Security-Policy", csp)
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("X-Content-Type-Options", "nosniff")
-        # Survey URLs carry the point's token; never leak it to another site.
-        headers.setdefault("Referrer-Policy", "no-referrer")
+        # Survey URLs carry the point's token: never send it to another site. Same-origin requests keep
+        # their Referer, which Flask-WTF's CSRF check demands over HTTPS (no-referrer broke staff sign-in).
+        headers.setdefault("Referrer-Policy", "same-origin")
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         if app.config.get("SESSION_COOKIE_SECURE"):
             headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        if request.blueprint in STAFF_BLUEPRINTS:
+            # Staff pages and their exports hold patient comments: no copy in a browser or proxy cache.
+            headers["Cache-Control"] = "no-store"
         return response
+
+
+def trust_proxies(app: Flask) -> None:
+    """Believe X-Forwarded-For/-Proto/-Host from exactly TRUSTED_PROXIES proxies (none by default).
+
+    Behind nginx without this, every client has the proxy's address: one address's login failures lock
+    out the whole hospital and the audit log records nobody. Trusting more proxies than there are lets
+    any client forge its address, so the number must match the deployment.
+    """
+    hops = app.config.get("TRUSTED_PROXIES", 0)
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)

@@ -33,14 +33,17 @@ def live_server(app):
 
 
 @contextmanager
-def chromium():
-    """A headless Debian chromium driven by Playwright; skips if the binary is missing."""
+def chromium(extra_args: tuple[str, ...] = ()):
+    """A headless Debian chromium driven by Playwright; skips if the binary is missing.
+
+    EXTRA_ARGS: e.g. --ignore-certificate-errors-spki-list=<hash> to trust a test certificate."""
     if not shutil.which(CHROMIUM):
         pytest.skip(f"{CHROMIUM} is not installed (scripts/test installs it)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[*ARGS, *extra_args],
+                                             headless=True)
         try:
             yield browser
         finally:

@@ -83,6 +83,8 @@ TEST_CONFIG = {
     "RATE_LIMIT_POINT": "10000/minute",
     "RATE_LIMIT_IP": "10000/minute",
     "PUBLIC_BASE_URL": "http://survey.test",
+    # Two-step sign-in has its own tests (test_two_factor.py); elsewhere a password signs staff in.
+    "TWO_FACTOR_ROLES": (),
 }
 
 

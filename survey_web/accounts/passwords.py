@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import lazy_gettext as _l
@@ -28,10 +30,21 @@ def needs_rehash(stored: str) -> bool:
     return _hasher.check_needs_rehash(stored)
 
 
-def password_problem(password: str) -> str | None:
+@cache
+def _common() -> frozenset[str]:
+    # zxcvbn ships the 30,000 most frequent passwords of public breach corpora (and keeps the list maintained).
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    return frozenset(FREQUENCY_LISTS["passwords"])
+
+
+def password_problem(password: str, username: str | None = None) -> str | None:
     """Why PASSWORD is too weak (in the request's language), or None."""
     if len(password) < MIN_LENGTH:
         return str(_l("at least %(n)d characters", n=MIN_LENGTH))
     if password.isdigit() or password.isalpha():
         return str(_l("mix letters with digits or symbols"))
+    lowered = password.lower()
+    if lowered in _common() or (username and username.lower() in lowered):
+        return str(_l("too common or too easy to guess; choose another"))
     return None

@@ -58,7 +58,7 @@ def _check(form: UserForm) -> tuple[Hospital | None, Department | None, list[Hos
     department = db.session.get(Department, int(form.department.data)) if form.department.data else None
     overseen = [db.session.get(Hospital, int(h)) for h in form.hospitals.data or []]
     role = form.role.data
-    if problem := password_problem(form.password.data or ""):
+    if problem := password_problem(form.password.data or "", form.username.data):
         form.password.errors.append(problem)
     if db.session.scalar(select(User.id).where(User.username == form.username.data.lower())):
         form.username.errors.append(_("This username is taken."))
@@ -137,7 +137,7 @@ def reset_password(user_id: int):
     form = PasswordForm()
     if not form.validate_on_submit():
         abort(400)
-    if problem := password_problem(form.password.data):
+    if problem := password_problem(form.password.data, user.username):
         flash(_("Password not changed: %(problem)s.", problem=problem))
         return redirect(url_for("admin.index"))
     user.password_hash = hash_password(form.password.data)
@@ -145,6 +145,22 @@ def reset_password(user_id: int):
     audit.record("reset_password", "user", user.id)  # never the password or its hash
     db.session.commit()
     flash(_("Password of %(name)s reset; the account was signed out everywhere.", name=user.username))
+    return redirect(url_for("admin.index"))
+
+
+@bp.post("/users/<int:user_id>/two-factor/reset")
+@roles_required("admin")
+def reset_two_factor(user_id: int):
+    """Forget an account's authenticator (a lost phone): it enrols again at its next sign-in."""
+    user = _user_or_404(user_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    if user.totp_secret is not None:
+        user.totp_secret = user.totp_last_step = None
+        user.session_version += 1
+        audit.record("reset_two_factor", "user", user.id)
+        db.session.commit()
+        flash(_("Two-step sign-in of %(name)s reset; the account was signed out everywhere.", name=user.username))
     return redirect(url_for("admin.index"))
 
 

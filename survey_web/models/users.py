@@ -5,13 +5,24 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, Column, DateTime, ForeignKey, String, Table
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    DateTime,
+    ForeignKey,
+    LargeBinary,
+    String,
+    Table,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..config import STAFF_ROLES
 from ..extensions import db
 from .base import TimestampMixin, one_of
 
-ROLES = ("admin", "quality", "dept_head", "volunteer", "commission")
+ROLES = STAFF_ROLES
 ROLE_NAMES = {"admin": "系统管理员", "quality": "质控办", "dept_head": "科室负责人", "volunteer": "志愿者",
               "commission": "卫健委"}
 
@@ -40,6 +51,10 @@ class User(UserMixin, TimestampMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Changing it logs the user out everywhere (Flask-Login's alternative id).
     session_version: Mapped[int] = mapped_column(default=1)
+    # TOTP second factor: the secret, Fernet-encrypted with the contact keys; the last time step accepted
+    # (a code is good once, so a code read over a shoulder cannot be replayed).
+    totp_secret: Mapped[bytes | None] = mapped_column(LargeBinary)
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
 
     hospital = relationship("Hospital")
     department = relationship("Department")

@@ -1,12 +1,17 @@
-"""Comment review: filters, keyword search and paging; staff corrections of themes and polarity."""
+"""Comment review: filters, keyword search and paging; staff corrections of themes and polarity.
+
+The keyword is posted and kept in the session, never put in a URL: URLs end up in proxy and server logs,
+and a keyword is often a patient's name or number.
+"""
 
 from __future__ import annotations
 
 from flask import Response as HttpResponse
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 from wtforms import SelectChoice
 
 from analysis.deidentify import deidentify
@@ -15,6 +20,7 @@ from analysis.taxonomy import THEMES
 from .. import banks, exports
 from ..accounts.scope import roles_required, visible_departments
 from ..extensions import db
+from ..forms import clean_text
 from ..i18n import pick
 from ..models import Comment, Department, Response, SurveyPoint, UrgentAlert
 from ..models.alerts import still_urgent
@@ -28,12 +34,22 @@ from .routes import MODE_LABELS, POLARITY_LABELS, show_dt, theme_label
 
 PER_PAGE = 50
 EXPORT_LIMIT = 20000
+SEARCH_KEY = "comment_search"
+FILTERS = ("month", "department", "point", "theme", "polarity", "urgent", "mode", "reviewed")
 COLUMNS = (Comment, Response.mode, Response.submitted_at, SurveyPoint.name, Department.name, Department.id,
            still_urgent().label("urgent"))
 
 
+def _filter_args() -> dict[str, str]:
+    """The filters in the query string (a `q` there is ignored: keywords come from the session)."""
+    return {k: v for k, v in request.args.items() if k in FILTERS and v}
+
+
 def _filter_form() -> CommentFilterForm:
-    form = CommentFilterForm(request.args)
+    values = _filter_args()
+    if keyword := session.get(SEARCH_KEY):
+        values["q"] = keyword
+    form = CommentFilterForm(MultiDict(values))
     departments = visible_departments(current_user)
     several = len({d.hospital_id for d in departments}) > 1
     form.department.choices = [SelectChoice("", _("All departments"))] + [
@@ -92,8 +108,21 @@ def comments():
     form = _filter_form()
     page = paginate(filtered_query(form), request.args.get("page", 1, type=int), PER_PAGE)
     labels = themes_of(row[0].id for row in page.rows)
-    args = {k: v for k, v in request.args.items() if k != "page" and v}
-    return render_template("office/comments.html", form=form, page=page, labels=labels, args=args)
+    return render_template("office/comments.html", form=form, page=page, labels=labels, args=_filter_args())
+
+
+@bp.post("/comments")
+@roles_required(*OFFICE_ROLES)
+def search_comments():
+    """The filter form posts here: the keyword goes to the session, the other filters to the list's URL."""
+    keyword = "" if request.form.get("clear") else clean_text(request.form.get("q", ""))[:100]
+    if keyword:
+        session[SEARCH_KEY] = keyword
+    else:
+        session.pop(SEARCH_KEY, None)
+    filters = {} if request.form.get("clear") else {
+        k: v for k, v in request.form.items() if k in FILTERS and v}
+    return redirect(url_for("office.comments", **filters), 303)
 
 
 @bp.get("/comments/export.<fmt>")

@@ -120,3 +120,29 @@ def test_users_create_command(app, db):
     missing = runner.invoke(args=["users", "create", "--username", "x", "--role", "dept_head", "--hospital", "H9",
                                   "--password", PASSWORD])
     assert missing.exit_code != 0 and "--department is required" in missing.output
+
+
+def test_failed_logins_and_lock_outs_are_audited(app, db, client):
+    """Each failed sign-in is audited with the name typed (never the password); a lock-out once a minute."""
+    user = make_user()
+    for _ in range(5):
+        login(client, password="nope-nope-1")
+    login(client, username="nobody", password="nope-nope-1")
+    for _ in range(3):
+        assert login(client, password="nope-nope-1").status_code == 429
+    events = _db.session.execute(select(AuditEvent.action, AuditEvent.entity_id, AuditEvent.after, AuditEvent.ip)
+                                 .order_by(AuditEvent.id)).all()
+    failed = [e for e in events if e.action == "login_failed"]
+    assert len(failed) == 6 and failed[0].entity_id == user.id and failed[-1].entity_id is None
+    assert failed[-1].after["username"] == "nobody" and failed[0].ip == "127.0.0.1"
+    assert [e.action for e in events].count("login_locked") == 1
+    assert all("nope" not in str(e.after) for e in events)
+
+
+def test_common_passwords_are_refused():
+    """Passwords from the breach list, or containing the username, are refused; a good one passes."""
+    from survey_web.accounts.passwords import password_problem
+
+    assert password_problem("password123") and password_problem("qwerty123456")
+    assert password_problem("wang-2025-pass", username="wang")
+    assert password_problem("correct-horse-42") is None

@@ -93,7 +93,7 @@ def test_security_headers_on_every_page(app, db, client):
         csp = headers["Content-Security-Policy"]
         assert "unsafe-inline" not in csp and "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
         assert headers["X-Frame-Options"] == "DENY" and headers["X-Content-Type-Options"] == "nosniff"
-        assert headers["Referrer-Policy"] == "no-referrer"
+        assert headers["Referrer-Policy"] == "same-origin"
 
 
 def test_inlined_stylesheets_are_admitted_by_their_hashes_only(app, db, client):

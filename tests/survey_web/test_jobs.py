@@ -202,11 +202,13 @@ def test_killed_worker_leaves_nothing_lost_or_doubled(redis_app, redis_conn):
 
 
 def test_health_reports_queue_and_pending(redis_app, redis_conn):
-    """/healthz shows database and Redis state, queue depth, pending count and workers."""
+    """/healthz shows database and Redis state, queue depth, pending count and workers (to the token's holder)."""
+    redis_app.config["HEALTHZ_TOKEN"] = "monitoring-token-1234"
     with redis_app.app_context():
         point = make_point()
         Respondent(redis_app, point.token).submit(GOOD_ANSWERS)
-        report = redis_app.test_client().get("/healthz").get_json()
+        report = redis_app.test_client().get(
+            "/healthz", headers={"Authorization": "Bearer monitoring-token-1234"}).get_json()
     assert report["database"] == "ok" and report["redis"] == "ok"
     assert report["queues"]["classify"] == 1 and report["pending_comments"] == 1
     assert report["oldest_pending_seconds"] >= 0 and report["workers"] == 0

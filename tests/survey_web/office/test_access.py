@@ -96,6 +96,7 @@ GETS = [
 ]
 # Changes: OK is a redirect after success (or 400 for a deliberately incomplete form that still passed access).
 POSTS = [
+    ("office.search_comments", "/office/comments", {"q": "病房"}, expect(OFFICE, ok=303)),
     ("office.correct", "/office/comments/{card_comment}/themes", {"theme_attitude": "pos"},
      expect(CARD_ONLY, visible=CARD_ONLY, ok=302)),
     ("office.reset", "/office/comments/{orth_comment}/reset", {}, expect({"admin", "quality", "orth"},
@@ -128,6 +129,7 @@ POSTS = [
     ("admin.reset_password", "/admin/users/{quality}/password", {"password": "short"},
      expect({"admin"}, ok=302)),
     ("admin.new_user", "/admin/users/new", {"username": "x"}, expect({"admin"}, ok=400)),
+    ("admin.reset_two_factor", "/admin/users/{quality}/two-factor/reset", {}, expect({"admin"}, ok=302)),
 ]
 
 
