@@ -25,15 +25,22 @@ log = logging.getLogger(__name__)
 DEVICE_COOKIE = "did"
 KIOSK_COOKIE = "kiosk"
 DEVICE_MAX_AGE = 400 * 86400
-# KEYS are fixed-window counters, ARGV their windows in seconds; returns every counter after one more hit.
-HIT_WINDOWS = """
-local counts = {}
-for i, key in ipairs(KEYS) do
-  counts[i] = redis.call("incr", key)
-  if counts[i] == 1 then redis.call("expire", key, ARGV[i]) end
+# KEYS[1] marks a form token spent (ARGV[1]: its lifetime); KEYS[2..] are fixed-window counters, with their
+# windows in ARGV[2..] and their limits after those. A token already spent returns -1 and counts nothing;
+# otherwise every counter gets one more hit, and 1 (over a limit: the token stays unspent) or 0 is returned.
+ADMIT = """
+if not redis.call("set", KEYS[1], "1", "NX", "EX", ARGV[1]) then return -1 end
+local n, over = #KEYS - 1, 0
+for i = 1, n do
+  local count = redis.call("incr", KEYS[i + 1])
+  if count == 1 then redis.call("expire", KEYS[i + 1], ARGV[i + 1]) end
+  if count > tonumber(ARGV[n + i + 1]) then over = 1 end
 end
-return counts
+if over == 1 then redis.call("del", KEYS[1]) end
+return over
 """
+SPENT_PREFIX = "survey-form-spent:"
+ADMITTED, SPENT, LIMITED = "admitted", "spent", "limited"
 
 
 def device_id() -> str | None:
@@ -84,10 +91,13 @@ def recent_answer_params(hashed_device: str | None) -> dict:
     return {"device": hashed_device if hours > 0 else None, "since": utcnow() - timedelta(hours=max(hours, 0))}
 
 
-def over_rate_limit(point_token: str) -> bool:
-    """Per-point limit (tight) and per-address limit (loose: a whole ward may share one address).
+def admit(point_token: str, form_key: str, spent_for: int) -> str:
+    """Count one valid submission against the per-point (tight) and per-address (loose) limits.
 
-    A limiter storage outage lets submissions through: losing patients' answers is worse than a bot.
+    Called only once a submission has passed every other check, so refused or replayed forms never use
+    up a point's quota. Returns SPENT (nothing counted) when the form token FORM_KEY was admitted before:
+    a form token counts once, however often it is replayed; LIMITED when over a limit; else ADMITTED.
+    A limiter storage outage admits: losing patients' answers is worse than a bot.
     """
     connection = jobs.redis_connection()
     try:
@@ -96,28 +106,41 @@ def over_rate_limit(point_token: str) -> bool:
             (parse(current_app.config["RATE_LIMIT_IP"]), ("survey-ip", request.remote_addr or "-")),
         )
         if connection is None:  # embedded mode: one process, the limiter's memory storage
-            return not all(limiter.limiter.hit(rate, *keys) for rate, keys in checks)
-        return not _hit_in_redis(connection, checks)
+            return _admit_in_memory(checks, form_key, spent_for)
+        return _admit_in_redis(connection, checks, form_key, spent_for)
     except Exception as exc:  # noqa: BLE001 - any storage failure must fail open
         log.warning("rate limit storage unavailable: %s", type(exc).__name__)
-        return False
+        return ADMITTED
+
+
+def _admit_in_memory(checks, form_key: str, spent_for: int) -> str:
+    storage = limiter.limiter.storage
+    marker = SPENT_PREFIX + form_key
+    if storage.get(marker):
+        return SPENT
+    if not all(limiter.limiter.hit(rate, *keys) for rate, keys in checks):
+        return LIMITED
+    storage.incr(marker, spent_for)
+    return ADMITTED
 
 
 @functools.lru_cache(maxsize=8)  # a process has one web-tier client; tests make a few
-def _hit_script(connection):
-    """HIT_WINDOWS registered once per Redis client (it is sent by its SHA1 after the first call)."""
-    return connection.register_script(HIT_WINDOWS)
+def _admit_script(connection):
+    """ADMIT registered once per Redis client (it is sent by its SHA1 after the first call)."""
+    return connection.register_script(ADMIT)
 
 
-def _hit_in_redis(connection, checks) -> bool:
-    """Count one hit on every fixed window of CHECKS in one round trip; True if all are within their limit.
+def _admit_in_redis(connection, checks, form_key: str, spent_for: int) -> str:
+    """The spent-token check and one hit on every fixed window of CHECKS, in one round trip.
 
     The limits library's keys and arithmetic (its Redis storage's incr_expire script), for all windows in
     one script call instead of one call each.
     """
-    keys = [f"{RedisStorage.PREFIX}:{rate.key_for(*identifiers)}" for rate, identifiers in checks]
-    counts = _hit_script(connection)(keys=keys, args=[rate.get_expiry() for rate, _ in checks])
-    return all(count <= rate.amount for count, (rate, _) in zip(counts, checks, strict=True))
+    keys = [SPENT_PREFIX + form_key] + [f"{RedisStorage.PREFIX}:{rate.key_for(*identifiers)}"
+                                        for rate, identifiers in checks]
+    args = [spent_for] + [rate.get_expiry() for rate, _ in checks] + [rate.amount for rate, _ in checks]
+    result = int(_admit_script(connection)(keys=keys, args=args))
+    return SPENT if result < 0 else LIMITED if result else ADMITTED
 
 
 def count_refusal(point_id: int, reason: str) -> None:

@@ -17,7 +17,16 @@ from ..extensions import db
 from ..models import Department, SurveyPoint
 from . import bp
 from .forms import build_form
-from .service import FormClaims, existing_ids, new_claims, sign, store_response, submit_connection, verify
+from .service import (
+    FORM_MAX_AGE,
+    FormClaims,
+    existing_ids,
+    new_claims,
+    sign,
+    store_response,
+    submit_connection,
+    verify,
+)
 
 log = logging.getLogger(__name__)
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -114,10 +123,6 @@ def _submit(token: str):
     if form.website.data:
         guard.count_refusal(point_id, "honeypot")
         return redirect(url_for("survey.thanks", token=token))
-    if guard.over_rate_limit(token):
-        guard.count_refusal(point_id, "rate_limited")
-        return render_form(form, claims, token, status=429, notice=_(
-            "Many people are answering right now. Please wait a minute and submit again; your answers are kept."))
     if not valid:
         return render_form(form, claims, token, status=422, notice=_("Please check the questions marked below."))
     if not form.answered_anything():
@@ -136,6 +141,14 @@ def _submit(token: str):
         if guard.registered_kiosk() is None:
             return _already_answered(point_id)
 
+    # Only now, with a valid form, does the submission count against the limits, and a form token once.
+    admitted = guard.admit(token, claims.key, FORM_MAX_AGE)
+    if admitted == guard.SPENT and existing_ids(claims.key):
+        return redirect(url_for("survey.thanks", token=token))  # a replayed form: stored already
+    if admitted == guard.LIMITED:
+        guard.count_refusal(point_id, "rate_limited")
+        return render_form(form, claims, token, status=429, notice=_(
+            "Many people are answering right now. Please wait a minute and submit again; your answers are kept."))
     _response_id, comment_id = store_response(form, claims, language=i18n.current(), device_hash=device)
     if comment_id is not None:
         jobs.enqueue_classify(comment_id)
