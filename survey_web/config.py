@@ -101,6 +101,9 @@ class Settings:
     urgent_webhook_url: str | None = None
     urgent_ack_hours: int = 4
     problem_remind_days: int = 7
+    rate_limit_receipt: str = "30/hour"
+    retention_comment_days: int = 3 * 365
+    retention_contact_days: int = 90
     instance_path: Path = DEFAULT_INSTANCE
     extra: dict = field(default_factory=dict)
 
@@ -152,6 +155,9 @@ class Settings:
             urgent_webhook_url=env_url(env, "URGENT_WEBHOOK_URL", ("http", "https")),
             urgent_ack_hours=env_int(env, "URGENT_ACK_HOURS", 4, minimum=1),
             problem_remind_days=env_int(env, "PROBLEM_REMIND_DAYS", 7, minimum=1),
+            rate_limit_receipt=_raw(env, "RATE_LIMIT_RECEIPT") or "30/hour",
+            retention_comment_days=env_int(env, "RETENTION_COMMENT_DAYS", 3 * 365, minimum=1),
+            retention_contact_days=env_int(env, "RETENTION_CONTACT_DAYS", 90, minimum=1),
             instance_path=instance,
         )
 
@@ -174,6 +180,10 @@ class Settings:
             "URGENT_ACK_HOURS": self.urgent_ack_hours,
             # Overdue ledger items get a reminder at most this often.
             "PROBLEM_REMIND_DAYS": self.problem_remind_days,
+            # Receipt-code attempts per address; free text and contacts kept this many days (privacy/retention.py).
+            "RATE_LIMIT_RECEIPT": self.rate_limit_receipt,
+            "RETENTION_COMMENT_DAYS": self.retention_comment_days,
+            "RETENTION_CONTACT_DAYS": self.retention_contact_days,
             "SESSION_COOKIE_HTTPONLY": True,
             "SESSION_COOKIE_SAMESITE": "Lax",
             "SESSION_COOKIE_SECURE": secure,

@@ -10,7 +10,7 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app, request
-from limits import parse
+from limits import parse, parse_many
 from limits.storage import RedisStorage
 from sqlalchemy import Exists, bindparam, exists, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -59,7 +59,9 @@ def set_device_cookie(response, value: str) -> None:
 
 
 def device_hash(value: str | None) -> str | None:
-    """A keyed hash of the device id: stored instead of the id, so the table cannot be replayed."""
+    """A keyed hash of a kiosk's cookie: stored instead of the cookie, so the table cannot be replayed.
+
+    Respondents' phones are hashed with a key of the day instead (`privacy.device_keys`)."""
     if not value:
         return None
     key = current_app.config["SECRET_KEY"].encode()
@@ -77,18 +79,21 @@ def registered_kiosk() -> KioskDevice | None:
 
 
 def recent_answer(point_id) -> Exists:
-    """SQL that is true if the device bound as "device" answered at POINT_ID (an id or a column) since "since".
+    """SQL that is true if one of the device hashes bound as "devices" answered at POINT_ID (an id or a
+    column) since "since".
 
     The values come from `recent_answer_params`, so a statement using this can be built once.
     """
-    return exists().where(Response.device_hash == bindparam("device"), Response.point_id == point_id,
-                          Response.submitted_at >= bindparam("since"))
+    return exists().where(Response.device_hash.in_(bindparam("devices", expanding=True)),
+                          Response.point_id == point_id, Response.submitted_at >= bindparam("since"))
 
 
-def recent_answer_params(hashed_device: str | None) -> dict:
-    """The parameters of `recent_answer` for this device and the configured window (none: nothing matches)."""
+def recent_answer_params(hashed_devices: list[str]) -> dict:
+    """The parameters of `recent_answer` for this device's hashes (one per day key of the window) and the
+    configured window (none: nothing matches)."""
     hours = current_app.config["DUPLICATE_WINDOW_HOURS"]
-    return {"device": hashed_device if hours > 0 else None, "since": utcnow() - timedelta(hours=max(hours, 0))}
+    return {"devices": hashed_devices if hours > 0 else [],
+            "since": utcnow() - timedelta(hours=max(hours, 0))}
 
 
 def admit(point_token: str, form_key: str, spent_for: int) -> str:
@@ -141,6 +146,20 @@ def _admit_in_redis(connection, checks, form_key: str, spent_for: int) -> str:
     args = [spent_for] + [rate.get_expiry() for rate, _ in checks] + [rate.amount for rate, _ in checks]
     result = int(_admit_script(connection)(keys=keys, args=args))
     return SPENT if result < 0 else LIMITED if result else ADMITTED
+
+
+def receipt_attempt() -> bool:
+    """Count one receipt-code attempt from this address; False once over RATE_LIMIT_RECEIPT.
+
+    Every attempt counts (hit before the lookup, so concurrent guesses cannot slip past the check). A
+    limiter storage outage allows the attempt: a code has 60 random bits, the limit is a second line.
+    """
+    try:
+        return all(limiter.limiter.hit(rate, "receipt-ip", request.remote_addr or "-")
+                   for rate in parse_many(current_app.config["RATE_LIMIT_RECEIPT"]))
+    except Exception as exc:  # noqa: BLE001 - any storage failure must fail open
+        log.warning("receipt limiter storage unavailable: %s", type(exc).__name__)
+        return True
 
 
 def count_refusal(point_id: int, reason: str) -> None:
