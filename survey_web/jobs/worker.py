@@ -26,12 +26,14 @@ log = logging.getLogger(__name__)
 
 
 TICK_EVERY = 600  # seconds between checks for due monthly problem lists and ledger reminders
+PURGE_EVERY = 3600  # seconds between retention purges (free text, contacts, device-hash keys)
 
 
 def _sweep_forever(app, interval: int, stop: threading.Event) -> None:
     from ..office.jobs import tick
+    from .retention import enqueue_purge
 
-    last_tick = 0.0
+    last_tick = last_purge = 0.0
     while not stop.wait(interval):
         try:
             with app.app_context():
@@ -39,6 +41,9 @@ def _sweep_forever(app, interval: int, stop: threading.Event) -> None:
                 if time.monotonic() - last_tick >= TICK_EVERY:
                     last_tick = time.monotonic()
                     tick()  # idempotent: a unique constraint lets one worker create each month's list
+                if time.monotonic() - last_purge >= PURGE_EVERY:
+                    last_purge = time.monotonic()
+                    enqueue_purge()  # idempotent: whatever is past its period goes, once
         except Exception:  # noqa: BLE001 - the sweeper must outlive a database or Redis blip
             log.exception("sweeper round failed; trying again in %ss", interval)
 

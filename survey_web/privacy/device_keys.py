@@ -50,6 +50,11 @@ def hashes(device_id: str | None, today: date | None = None) -> list[str]:
                      hashlib.sha256).hexdigest() for back in range(window_days())]
 
 
+def clear_cache() -> None:
+    """Forget the keys read so far (after the tables were emptied behind this process's back, in tests)."""
+    _cache.clear()
+
+
 def forget_old(today: date) -> int:
     """Delete the keys no duplicate check needs any more; returns how many went."""
     oldest_needed = today - timedelta(days=window_days() - 1)
