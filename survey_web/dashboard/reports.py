@@ -11,7 +11,7 @@ from . import bp
 from .args import OFFICE, choice_arg, half_arg
 from .periods import SHANGHAI, HalfYear, now_utc
 from .report_files import sections, to_pdf, to_xlsx
-from .scope import Scope
+from .scope import Scope, aggregates_only
 from .summary import half_year
 from .visuals import unit_chart
 
@@ -34,6 +34,8 @@ def reports():
     period, fmt = half_arg(), choice_arg("format", ("pdf", "xlsx"))
     today = now_utc().astimezone(SHANGHAI).date()
     summary = half_year(Scope.for_user(current_user), period, today)
+    if aggregates_only(current_user):
+        summary.quotes.clear()  # quotes are individual comments: figures only for the commission
     title, subtitle = _title(summary)
     parts = sections(summary)
     if fmt:
