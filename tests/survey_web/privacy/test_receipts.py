@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from survey_web import jobs
@@ -143,3 +145,26 @@ def test_codes_have_sixty_random_bits_and_typos_are_forgiven():
     assert receipts.normalise("O1IL-0000-0000") == "0111-0000-0000"
     assert receipts.normalise("ABCD-EFGH-JKM") is None and receipts.normalise("ABCD-EFGH-JKM#") is None
     assert len(receipts.ALPHABET) ** receipts.LENGTH == 2 ** 60
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(path=st.sampled_from(["/receipt", "/receipt/export.json", "/receipt/export.txt", "/receipt/delete",
+                             "/receipt/export.pdf"]),
+       code=st.one_of(st.text(max_size=200), st.sampled_from(["", "\x00", "ABCD-EFGH-JKMN", "%" * 30, "😀" * 12])),
+       confirm=st.sampled_from([None, "y", "\x00", "0"]), keep_token=st.booleans())
+def test_random_receipt_posts_never_crash_or_delete(make_app, db, path, code, confirm, keep_token):
+    """Random codes, with or without CSRF token and confirmation, get a 4xx page and delete nothing."""
+    app = getattr(test_random_receipt_posts_never_crash_or_delete, "_app", None)
+    if app is None:
+        app = test_random_receipt_posts_never_crash_or_delete._app = make_app(RATE_LIMIT_RECEIPT="100000/hour")
+    with app.app_context():
+        if not _db.session.scalar(select(func.count(Response.id))):
+            submit_for_receipt(app, make_point().token)
+        client = app.test_client()
+        data = {"code": code, **({"confirm": confirm} if confirm is not None else {})}
+        if keep_token:
+            reply = receipt_post(client, path, code, **({"confirm": confirm} if confirm is not None else {}))
+        else:
+            reply = client.post(path, data=data)
+        assert reply.status_code in (400, 404, 422), reply.status_code
+        assert _db.session.scalar(select(func.count(Response.id))) == 1

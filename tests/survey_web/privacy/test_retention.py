@@ -18,7 +18,7 @@ from survey_web.privacy import device_keys
 from survey_web.privacy.retention import purge
 
 from ...factories import GOOD_ANSWERS, Respondent, make_point
-from ..office.world import add_response, make_world
+from ..office.world import add_response, login, make_world
 
 DAY = timedelta(days=1)
 
@@ -57,6 +57,10 @@ def test_old_comment_text_goes_and_figures_stay(app, world):
     assert _db.session.get(Response, old.id).contact_encrypted is None
     assert _db.session.get(ProblemItem, item.id).evidence["quotes"] == []
     assert _month_figures(app, month) == before
+    client = app.test_client()
+    login(client, "quality")
+    page = client.get(f"/office/comments/{old.comment.id}").get_data(as_text=True)
+    assert "保存期限已满，文字已删除" in page and "13812345678" not in page and "停车太难了" not in page
     assert purge(now) == {"comments": 0, "contacts": 0, "device_keys": 0}, "a second run removes nothing"
 
 
