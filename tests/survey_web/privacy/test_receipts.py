@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from survey_web import jobs
 from survey_web.extensions import db as _db
@@ -19,9 +19,11 @@ from survey_web.models import (
     IndicatorPeriod,
     Response,
     UrgentAlert,
+    utcnow,
 )
 from survey_web.models.problems import ProblemItem, ProblemList
 from survey_web.privacy import receipts
+from survey_web.privacy.forget import BEIJING
 
 from ...factories import GOOD_ANSWERS, make_point
 from .helpers import CODE, receipt_post, submit_for_receipt
@@ -169,3 +171,29 @@ def test_random_receipt_posts_never_crash_or_delete(make_app, db, path, code, co
             reply = client.post(path, data=data)
         assert reply.status_code in (400, 404, 422), reply.status_code
         assert _db.session.scalar(select(func.count(Response.id))) == 1
+
+
+def test_exports_made_after_a_deletion_leave_the_response_out(app, db):
+    """A month's figures were cached with the response; after its deletion the indicator export and the
+    comment export made later count and list it no more."""
+    from ..office.world import login, make_world
+
+    world = make_world()
+    _, code = submit_for_receipt(app, world.card_point.token, ANSWERS)
+    submit_for_receipt(app, world.card_point.token)
+    last_month = utcnow() - timedelta(days=40)
+    _db.session.execute(update(Response).values(submitted_at=last_month))
+    _db.session.commit()
+    month = last_month.astimezone(BEIJING).strftime("%Y-%m")
+
+    def figures() -> dict:
+        reply = app.test_cli_runner().invoke(args=["indicators", "--month", month, "--format", "json"])
+        return json.loads(reply.output)["overall"]
+
+    assert figures()["n"] == 2 and count(IndicatorPeriod) >= 1, "the closed month is cached"
+    assert receipt_post(app.test_client(), "/receipt/delete", code, confirm="y").status_code == 200
+    assert figures()["n"] == 1
+    office = app.test_client()
+    login(office, "quality")
+    csv_body = office.get(f"/office/comments/export.csv?month={month}").get_data().decode("utf-8-sig")
+    assert "我是王" not in csv_body and csv_body.count("停车太难了") == 1 and "医生很专业" in csv_body
