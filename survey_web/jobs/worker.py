@@ -33,7 +33,7 @@ def _sweep_forever(app, interval: int, stop: threading.Event) -> None:
     from ..office.jobs import tick
     from .retention import enqueue_purge
 
-    last_tick = last_purge = 0.0
+    last_tick = last_purge = float("-inf")  # both due at once (monotonic time may start near zero at boot)
     while not stop.wait(interval):
         try:
             with app.app_context():

@@ -150,3 +150,34 @@ def test_old_day_keys_are_discarded(app, db):
         device_keys.key_of(today - back * DAY)
     assert purge()["device_keys"] == 2
     assert sorted(_db.session.scalars(select(DeviceKey.day))) == [today - DAY, today]
+
+
+@pytest.mark.redis
+def test_worker_tick_enqueues_the_retention_job(make_app, db):
+    """The worker's periodic loop puts the retention job on the reports queue."""
+    import threading
+    import time
+
+    from redis import Redis
+
+    from survey_web.jobs.worker import _sweep_forever
+
+    from ...conftest import REDIS_TEST_URL
+
+    connection = Redis.from_url(REDIS_TEST_URL)
+    connection.flushdb()
+    app = make_app(REDIS_URL=REDIS_TEST_URL)
+    stop = threading.Event()
+    loop = threading.Thread(target=_sweep_forever, args=(app, 0.05, stop), daemon=True)
+    loop.start()
+    try:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and "retention-purge" not in jobs.queue(jobs.QUEUE_REPORTS, connection).job_ids:
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        loop.join(5)
+    try:
+        assert "retention-purge" in jobs.queue(jobs.QUEUE_REPORTS, connection).job_ids
+    finally:
+        connection.flushdb()
