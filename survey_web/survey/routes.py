@@ -147,6 +147,7 @@ def _submit(token: str):
     admitted = guard.admit(token, claims.key, FORM_MAX_AGE)
     if admitted == guard.SPENT and existing_ids(claims.key):
         return _thanks(token, claims)  # a replayed form: stored already
+    # Spent but not stored: the first try failed (the database was down); storing by the key is idempotent.
     if admitted == guard.LIMITED:
         guard.count_refusal(point_id, "rate_limited")
         return render_form(form, claims, token, status=429, notice=_(
