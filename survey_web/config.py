@@ -127,6 +127,9 @@ class Settings:
     urgent_webhook_url: str | None = None
     urgent_ack_hours: int = 4
     problem_remind_days: int = 7
+    rate_limit_receipt: str = "30/hour"
+    retention_comment_days: int = 3 * 365
+    retention_contact_days: int = 90
     instance_path: Path = DEFAULT_INSTANCE
     trusted_proxies: int = 0
     session_idle_minutes: int = 30
@@ -188,6 +191,9 @@ class Settings:
             urgent_webhook_url=env_url(env, "URGENT_WEBHOOK_URL", ("http", "https")),
             urgent_ack_hours=env_int(env, "URGENT_ACK_HOURS", 4, minimum=1),
             problem_remind_days=env_int(env, "PROBLEM_REMIND_DAYS", 7, minimum=1),
+            rate_limit_receipt=env_rate(env, "RATE_LIMIT_RECEIPT", "30/hour"),
+            retention_comment_days=env_int(env, "RETENTION_COMMENT_DAYS", 3 * 365, minimum=1),
+            retention_contact_days=env_int(env, "RETENTION_CONTACT_DAYS", 90, minimum=1),
             instance_path=instance,
             trusted_proxies=env_int(env, "TRUSTED_PROXIES", 0),
             session_idle_minutes=env_int(env, "SESSION_IDLE_MINUTES", 30, minimum=1),
@@ -223,6 +229,10 @@ class Settings:
             "HEALTHZ_TOKEN": self.healthz_token,
             # Roles that must use a second factor (TOTP) at sign-in; others may enrol.
             "TWO_FACTOR_ROLES": self.two_factor_roles,
+            # Receipt-code attempts per address; free text and contacts kept this many days (privacy/retention.py).
+            "RATE_LIMIT_RECEIPT": self.rate_limit_receipt,
+            "RETENTION_COMMENT_DAYS": self.retention_comment_days,
+            "RETENTION_CONTACT_DAYS": self.retention_contact_days,
             "SESSION_COOKIE_HTTPONLY": True,
             "SESSION_COOKIE_SAMESITE": "Lax",
             "SESSION_COOKIE_SECURE": secure,

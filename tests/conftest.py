@@ -107,6 +107,7 @@ def make_app(database_url):
     """Build an app on the current backend with extra CONFIG; tables are emptied after the test."""
     from survey_web import banks, create_app
     from survey_web.extensions import db, limiter
+    from survey_web.privacy import device_keys
 
     apps = []
 
@@ -133,6 +134,7 @@ def make_app(database_url):
                 limiter.reset()
             db.engine.dispose()
     banks.clear_caches()
+    device_keys.clear_cache()
 
 
 def _empty_tables(db) -> None:

@@ -16,7 +16,7 @@ from ..models import Answer, Comment, CommentTheme, Response
 from ..models.alerts import still_urgent
 from ..reporting.cube import RECOMMEND_OPTIONS
 from ..reporting.figures import DIMENSION_NAMES
-from ..reporting.scope import Org, Scope
+from ..reporting.scope import MIN_GROUP, Org, Scope, aggregates_only
 from ..reporting.themes import effective
 from ..web.args import OFFICE, choice_arg, int_arg, mode_arg, month_arg, role_arg
 from . import bp
@@ -115,6 +115,10 @@ def responses():
     _check_scope(f, org)
     query = _query(month, f, org, scope)
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    if aggregates_only(current_user):
+        themes = theme_totals(query) if total >= MIN_GROUP else []
+        return render_template("dashboard/responses_themes.html", month=month, f=f, org=org, total=total,
+                               themes=themes, min_group=MIN_GROUP)
     pages = max(1, -(-total // PAGE))
     page = min(max(1, int_arg("page") or 1), pages)  # clamped: a huge page number would overflow OFFSET
     rows = db.session.execute(query.order_by(Response.submitted_at.desc(), Response.id.desc())
@@ -123,6 +127,18 @@ def responses():
     return render_template("dashboard/responses.html", month=month, f=f, org=org, rows=rows, total=total,
                            page=page, pages=pages, answers=answers, themes=themes,
                            question_text=banks.question_text, focus=_focus(f))
+
+
+def theme_totals(query) -> list[tuple[str, int, int]]:
+    """(theme, negative, positive mentions) over the comments of the drill-down QUERY, most negative first."""
+    comments = query.with_only_columns(Comment.id).where(Comment.id.isnot(None))
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for theme, polarity, n in db.session.execute(
+            select(CommentTheme.theme, CommentTheme.polarity, func.count())
+            .where(CommentTheme.comment_id.in_(comments), effective())
+            .group_by(CommentTheme.theme, CommentTheme.polarity)):
+        counts[theme][0 if polarity == "neg" else 1] += n
+    return sorted(((theme, neg, pos) for theme, (neg, pos) in counts.items()), key=lambda t: (-t[1], -t[2], t[0]))
 
 
 def _focus(f: Filters) -> list[str]:

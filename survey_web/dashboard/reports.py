@@ -10,7 +10,7 @@ from .. import timeutil
 from ..accounts.scope import roles_required
 from ..reporting.periods import HalfYear
 from ..reporting.report_files import sections, to_pdf, to_xlsx
-from ..reporting.scope import Scope
+from ..reporting.scope import Scope, aggregates_only
 from ..reporting.summary import half_year
 from ..reporting.visuals import unit_chart
 from ..web.args import OFFICE, choice_arg, half_arg
@@ -35,6 +35,8 @@ def reports():
     period, fmt = half_arg(), choice_arg("format", ("pdf", "xlsx"))
     today = timeutil.today()
     summary = half_year(Scope.for_user(current_user), period, today)
+    if aggregates_only(current_user):
+        summary.quotes.clear()  # quotes are individual comments: figures only for the commission
     title, subtitle = _title(summary)
     parts = sections(summary)
     if fmt:

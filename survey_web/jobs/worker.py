@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 
 TICK_EVERY = 600  # seconds between checks for due monthly problem lists and ledger reminders
 RESCUE_EVERY = 2  # seconds between looks for scheduled retries that no scheduler moved
+PURGE_EVERY = 3600  # seconds between retention purges (free text, contacts, device-hash keys)
 
 
 def _every(interval: float, stop: threading.Event, name: str, step: Callable[[], None]) -> None:
@@ -47,11 +48,13 @@ def _every(interval: float, stop: threading.Event, name: str, step: Callable[[],
     threading.Thread(target=loop, daemon=True, name=name).start()
 
 
-def _sweeper(tick_every: int = TICK_EVERY) -> Callable[[], None]:
+def _sweeper(tick_every: int = TICK_EVERY, purge_every: int = PURGE_EVERY) -> Callable[[], None]:
     from .problems import tick
     from .reporting import enqueue_warming
+    from .retention import enqueue_purge
 
     last_tick = [0.0]
+    last_purge = [float("-inf")]  # due at once (monotonic time may start near zero at boot)
 
     def step():
         with job_context():  # a fresh session each round: a dead connection never outlives its round
@@ -62,6 +65,10 @@ def _sweeper(tick_every: int = TICK_EVERY) -> Callable[[], None]:
                 tick()  # idempotent: a unique constraint lets one worker create each month's list
             with job_context():
                 enqueue_warming()  # the indicator cache after a day or month closed, or an import
+        if time.monotonic() - last_purge[0] >= purge_every:
+            last_purge[0] = time.monotonic()
+            with job_context():
+                enqueue_purge()  # idempotent: whatever is past its period goes, once
 
     return step
 

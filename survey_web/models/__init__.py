@@ -7,6 +7,7 @@ from .base import TimestampMixin, utcnow
 from .guard import KioskDevice, RefusalCount
 from .indicators import IndicatorCell, IndicatorPeriod, IndicatorResponses
 from .org import Department, Hospital, SurveyPoint
+from .privacy import DeviceKey
 from .problems import ProblemItem, ProblemList, ProblemNote
 from .responses import Answer, Comment, CommentTheme, Response
 from .review import CommentReview
@@ -14,7 +15,7 @@ from .users import ROLES, User
 
 __all__ = [
     "ROLES", "Answer", "AuditEvent", "BankVersion", "Comment", "CommentReview", "CommentTheme", "Department",
-    "Hospital", "IndicatorCell", "IndicatorPeriod", "IndicatorResponses", "KioskDevice", "ProblemItem",
+    "DeviceKey", "Hospital", "IndicatorCell", "IndicatorPeriod", "IndicatorResponses", "KioskDevice", "ProblemItem",
     "ProblemList", "ProblemNote", "RefusalCount", "Response", "SurveyPoint", "TimestampMixin", "UrgentAlert",
     "User", "utcnow",
 ]

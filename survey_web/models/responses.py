@@ -61,6 +61,8 @@ class Response(db.Model):
     # Who interviewed and on which registered tablet (mode volunteer_assisted); NULL for self-completed.
     volunteer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     kiosk_id: Mapped[int | None] = mapped_column(ForeignKey("kiosk_devices.id"))
+    # Keyed hash of the receipt code shown on the thanks page (the code itself is never stored).
+    receipt_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     answers: Mapped[list[Answer]] = relationship(back_populates="response", cascade="all, delete-orphan")
     comment: Mapped[Comment | None] = relationship(back_populates="response", cascade="all, delete-orphan")
@@ -106,6 +108,8 @@ class Comment(db.Model):
     model_version: Mapped[str | None] = mapped_column(String(64))
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)
     urgent_reason: Mapped[str | None] = mapped_column(String(24))
+    # When the retention job removed the free text (the themes and the urgent flag stay, so figures do).
+    text_removed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     response: Mapped[Response] = relationship(back_populates="comment")
     themes: Mapped[list[CommentTheme]] = relationship(back_populates="comment", cascade="all, delete-orphan")

@@ -24,6 +24,7 @@ from ..forms import clean_text
 from ..i18n import pick
 from ..models import Comment, Department, Response, SurveyPoint, UrgentAlert
 from ..models.alerts import still_urgent
+from ..responses.search import keyword_filter
 from ..responses.themes import has_theme, reset_correction, reviewed, save_correction, themes_of
 from ..timeutil import month_window
 from ..web.paging import paginate
@@ -76,8 +77,8 @@ def _ok(field) -> str:
     return "" if field.errors or not field.data else str(field.data)
 
 
-def filtered_query(form: CommentFilterForm):
-    """The comments query narrowed by FORM's valid filters, newest first."""
+def filtered_query(form: CommentFilterForm, export: str | None = None):
+    """The comments query narrowed by FORM's valid filters, newest first (a keyword search is audited)."""
     query = comments_query(current_user, COLUMNS)
     if month := _ok(form.month):
         start, end = month_window(month)
@@ -95,10 +96,10 @@ def filtered_query(form: CommentFilterForm):
         query = query.where(Response.mode == mode)
     if state := _ok(form.reviewed):
         query = query.where(reviewed(Comment.id) if state == "yes" else ~reviewed(Comment.id))
+    query = query.order_by(Response.submitted_at.desc(), Comment.id.desc())
     if keyword := _ok(form.q):
-        escaped = keyword.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        query = query.where(Comment.text.ilike(f"%{escaped}%", escape="\\"))
-    return query.order_by(Response.submitted_at.desc(), Comment.id.desc())
+        query = keyword_filter(query, keyword, export=export)
+    return query
 
 
 @bp.get("/comments")
@@ -132,7 +133,7 @@ def comments_export(fmt: str):
     if fmt not in ("csv", "xlsx"):
         abort(404)
     form = _filter_form()
-    rows = db.session.execute(filtered_query(form).limit(EXPORT_LIMIT)).all()
+    rows = db.session.execute(filtered_query(form, export=fmt).limit(EXPORT_LIMIT)).all()
     labels = themes_of(row[0].id for row in rows)
     headers = [_("Submitted"), _("Department"), _("Survey point"), _("Mode"), _("Urgent"), _("Themes"), _("Comment")]
     table = [[show_dt(row.submitted_at), row[4], row[3], str(MODE_LABELS.get(row.mode, row.mode)),

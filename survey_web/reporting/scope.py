@@ -15,6 +15,16 @@ from ..accounts.scope import department_ids, hospital_ids
 from ..extensions import db
 from ..models import Department, Hospital, SurveyPoint, User
 
+# The health commission is another controller (PIPL art. 23): it receives figures, never an individual
+# response or comment; its drill-down shows themes aggregated over at least MIN_GROUP responses.
+AGGREGATE_ONLY_ROLES = ("commission",)
+MIN_GROUP = 10
+
+
+def aggregates_only(user: User) -> bool:
+    """Whether USER may see only aggregated figures (no response, answer sheet or comment of one person)."""
+    return user.role in AGGREGATE_ONLY_ROLES
+
 
 @dataclass(frozen=True)
 class Scope:

@@ -139,3 +139,18 @@ def _form_class(bank: Bank, locale: str) -> tuple[type[SurveyForm], list[tuple[Q
     if bank.respondent:
         attrs["role"] = None  # WTForms drops a field set to None in a subclass: not asked again
     return type(f"{bank.code.title()}Form", (SurveyForm,), attrs), fields
+
+
+class ReceiptForm(Form):
+    """A receipt code typed by the respondent (CSRF-checked: the survey blueprint leaves that to forms)."""
+
+    code = StringField(_l("Receipt code"), validators=[InputRequired(message=_l("Please enter your receipt code."))],
+                       render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false",
+                                  "maxlength": 20})
+
+
+class EraseForm(ReceiptForm):
+    """Erasing a response needs its code and an explicit tick."""
+
+    confirm = BooleanField(_l("Yes, delete what I submitted. This cannot be undone."),
+                           validators=[InputRequired(message=_l("Please tick the box to confirm."))])

@@ -9,7 +9,7 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app, request
-from limits import parse
+from limits import parse, parse_many
 from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 from sqlalchemy import Exists, bindparam, exists, select
@@ -24,6 +24,9 @@ log = logging.getLogger(__name__)
 DEVICE_COOKIE = "did"
 KIOSK_COOKIE = "kiosk"
 DEVICE_MAX_AGE = 400 * 86400
+# A form token counts once: its key is marked spent (a counter in the limits storage) when admitted.
+SPENT_PREFIX = "survey-form-spent:"
+ADMITTED, SPENT, LIMITED = "admitted", "spent", "limited"
 
 
 def device_id() -> str | None:
@@ -42,7 +45,9 @@ def set_device_cookie(response, value: str) -> None:
 
 
 def device_hash(value: str | None) -> str | None:
-    """A keyed hash of the device id: stored instead of the id, so the table cannot be replayed."""
+    """A keyed hash of a kiosk's cookie: stored instead of the cookie, so the table cannot be replayed.
+
+    Respondents' phones are hashed with a key of the day instead (`privacy.device_keys`)."""
     if not value:
         return None
     key = current_app.config["SECRET_KEY"].encode()
@@ -60,38 +65,51 @@ def registered_kiosk() -> KioskDevice | None:
 
 
 def recent_answer(point_id) -> Exists:
-    """SQL that is true if the device bound as "device" answered at POINT_ID (an id or a column) since "since".
+    """SQL that is true if one of the device hashes bound as "devices" answered at POINT_ID (an id or a
+    column) since "since".
 
     The values come from `recent_answer_params`, so a statement using this can be built once.
     """
-    return exists().where(Response.device_hash == bindparam("device"), Response.point_id == point_id,
-                          Response.submitted_at >= bindparam("since"))
+    return exists().where(Response.device_hash.in_(bindparam("devices", expanding=True)),
+                          Response.point_id == point_id, Response.submitted_at >= bindparam("since"))
 
 
-def recent_answer_params(hashed_device: str | None) -> dict:
-    """The parameters of `recent_answer` for this device and the configured window (none: nothing matches)."""
+def recent_answer_params(hashed_devices: list[str]) -> dict:
+    """The parameters of `recent_answer` for this device's hashes (one per day key of the window) and the
+    configured window (none: nothing matches)."""
     hours = current_app.config["DUPLICATE_WINDOW_HOURS"]
-    return {"device": hashed_device if hours > 0 else None, "since": utcnow() - timedelta(hours=max(hours, 0))}
+    return {"devices": hashed_devices if hours > 0 else [],
+            "since": utcnow() - timedelta(hours=max(hours, 0))}
 
 
-def over_rate_limit(point_token: str) -> bool:
-    """Per-point limit (tight) and per-address limit (loose: a whole ward may share one address).
+def admit(point_token: str, form_key: str, spent_for: int) -> str:
+    """Count one valid submission against the per-point (tight) and per-address (loose) limits.
 
-    A limiter storage outage lets submissions through: losing patients' answers is worse than a bot.
+    Called only once a submission has passed every other check, so refused or replayed forms never use
+    up a point's quota. Returns SPENT (nothing counted) when the form token FORM_KEY was admitted before:
+    a form token counts once, however often it is replayed; LIMITED when over a limit (the token stays
+    unspent, so the same page can be sent again a minute later); else ADMITTED. A limiter storage outage
+    admits: losing patients' answers is worse than a bot.
     """
-    # The limits library's public API, one round trip per window. A Lua script doing both windows in one
-    # trip (it had to copy the library's private key format) measured 115 against 163 µs per submission
-    # on a loaded 2-core machine (/tmp bench of 5,000 checks, noisy): too little to own that coupling.
+    windows = _redis_windows() or limiter.limiter  # embedded mode: one process, the limiter's memory
     try:
-        windows = _redis_windows() or limiter.limiter  # embedded mode: one process, the limiter's memory
         checks = (
             (parse(current_app.config["RATE_LIMIT_POINT"]), ("survey-point", point_token)),
             (parse(current_app.config["RATE_LIMIT_IP"]), ("survey-ip", request.remote_addr or "-")),
         )
-        return not all(windows.hit(rate, *keys) for rate, keys in checks)
+        # The limits library's public API, one round trip per step. A Lua script doing it all in one trip
+        # had to copy the library's private key format; it measured 115 against 163 µs per submission for
+        # the two windows alone on a loaded 2-core machine: too little to own that coupling.
+        marker = SPENT_PREFIX + form_key
+        if windows.storage.incr(marker, spent_for) > 1:  # atomic in Redis: two racing copies, one wins
+            return SPENT
+        if all(windows.hit(rate, *keys) for rate, keys in checks):
+            return ADMITTED
+        windows.storage.clear(marker)
+        return LIMITED
     except Exception as exc:  # noqa: BLE001 - any storage failure must fail open
         log.warning("rate limit storage unavailable: %s", type(exc).__name__)
-        return False
+        return ADMITTED
 
 
 def _redis_windows() -> FixedWindowRateLimiter | None:
@@ -104,6 +122,20 @@ def _redis_windows() -> FixedWindowRateLimiter | None:
         storage = storage_from_string(url, **current_app.config.get("RATELIMIT_STORAGE_OPTIONS", {}))
         windows = current_app.extensions["survey_rate_limits"] = FixedWindowRateLimiter(storage)
     return windows
+
+
+def receipt_attempt() -> bool:
+    """Count one receipt-code attempt from this address; False once over RATE_LIMIT_RECEIPT.
+
+    Every attempt counts (hit before the lookup, so concurrent guesses cannot slip past the check). A
+    limiter storage outage allows the attempt: a code has 60 random bits, the limit is a second line.
+    """
+    try:
+        return all(limiter.limiter.hit(rate, "receipt-ip", request.remote_addr or "-")
+                   for rate in parse_many(current_app.config["RATE_LIMIT_RECEIPT"]))
+    except Exception as exc:  # noqa: BLE001 - any storage failure must fail open
+        log.warning("receipt limiter storage unavailable: %s", type(exc).__name__)
+        return True
 
 
 def count_refusal(point_id: int, reason: str) -> None:

@@ -14,6 +14,7 @@ from flask import (
     render_template,
     request,
     send_from_directory,
+    session,
     url_for,
 )
 from flask_babel import gettext as _
@@ -24,9 +25,11 @@ from sqlalchemy.orm import joinedload
 from .. import banks, i18n, jobs, speech
 from ..extensions import db
 from ..models import Department, SurveyPoint
+from ..privacy import device_keys, receipts
 from ..responses import guard
 from ..responses.forms import build_form
 from ..responses.service import (
+    FORM_MAX_AGE,
     FormClaims,
     existing_ids,
     new_claims,
@@ -39,6 +42,7 @@ from ..responses.service import (
 from . import bp
 
 log = logging.getLogger(__name__)
+RECEIPT_SESSION_KEY = "receipt"
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 AUDIO_NAME = re.compile(r"^[0-9a-f]{24}\.opus$")
 # Built once for the hot submit path: the active point's id, and whether the device answered there lately.
@@ -60,7 +64,7 @@ def find_point(token: str) -> SurveyPoint:
     return point
 
 
-def active_point(token: str, hashed_device: str | None) -> tuple[int, bool]:
+def active_point(token: str, hashed_devices: list[str]) -> tuple[int, bool]:
     """The id of the active point behind TOKEN and whether this device answered there lately, or 404.
 
     One query for both: the hot submit path needs nothing more.
@@ -68,7 +72,7 @@ def active_point(token: str, hashed_device: str | None) -> tuple[int, bool]:
     if not TOKEN.match(token):
         abort(404)
     row = submit_connection().execute(
-        POINT_AND_RECENT_ANSWER, {"token": token, **guard.recent_answer_params(hashed_device)}).first()
+        POINT_AND_RECENT_ANSWER, {"token": token, **guard.recent_answer_params(hashed_devices)}).first()
     if row is None:
         abort(404)
     return row[0], bool(row[1])
@@ -109,8 +113,8 @@ def submit(token: str):
 
 
 def _submit(token: str):
-    device = guard.device_hash(guard.device_id())
-    point_id, answered_here = active_point(token, device)
+    devices = device_keys.hashes(guard.device_id())  # today's first: that one is stored
+    point_id, answered_here = active_point(token, devices)
     claims = verify(request.form.get("form_token"))
     if claims is None or claims.point_id != point_id:
         point = find_point(token)
@@ -133,10 +137,6 @@ def _submit(token: str):
     if form.website.data:
         guard.count_refusal(point_id, "honeypot")
         return redirect(url_for("survey.thanks", token=token))
-    if guard.over_rate_limit(token):
-        guard.count_refusal(point_id, "rate_limited")
-        return render_form(form, claims, token, status=429, notice=_(
-            "Many people are answering right now. Please wait a minute and submit again; your answers are kept."))
     if not valid:
         return render_form(form, claims, token, status=422, notice=_("Please check the questions marked below."))
     if not form.answered_anything():
@@ -152,13 +152,31 @@ def _submit(token: str):
     # Only a device that answered here recently needs the other two queries.
     if answered_here:
         if existing_ids(claims.key):
-            return redirect(url_for("survey.thanks", token=token))  # a resent form: stored already
+            return _thanks(token, claims)  # a resent form: stored already
         if guard.registered_kiosk() is None:
             return _already_answered(point_id)
 
-    _response_id, comment_id = store_response(form, claims, language=i18n.current(), device_hash=device)
+    # Only now, with a valid form, does the submission count against the limits, and a form token once.
+    admitted = guard.admit(token, claims.key, FORM_MAX_AGE)
+    if admitted == guard.SPENT and existing_ids(claims.key):
+        return _thanks(token, claims)  # a replayed form: stored already
+    # Spent but not stored: the first try failed (the database was down); storing by the key is idempotent.
+    if admitted == guard.LIMITED:
+        guard.count_refusal(point_id, "rate_limited")
+        return render_form(form, claims, token, status=429, notice=_(
+            "Many people are answering right now. Please wait a minute and submit again; your answers are kept."))
+    _response_id, comment_id = store_response(
+        form, claims, language=i18n.current(), device_hash=devices[0] if devices else None,
+        receipt_hash=receipts.hashed(receipts.code_for(claims.key)))
     if comment_id is not None:
         jobs.enqueue_classify(comment_id)
+    return _thanks(token, claims)
+
+
+def _thanks(token: str, claims: FormClaims):
+    """To the thanks page, which shows the response's receipt code (carried in the signed session, never
+    in a URL that proxies and browser histories keep)."""
+    session[RECEIPT_SESSION_KEY] = receipts.code_for(claims.key)
     return redirect(url_for("survey.thanks", token=token))
 
 
@@ -193,4 +211,7 @@ def audio(name: str):
 @bp.get("/s/<token>/thanks")
 def thanks(token: str):
     point = find_point(token)
-    return render_template("survey/thanks.html", bank=banks.current(point.bank_code), place=place_name(point))
+    response = make_response(render_template("survey/thanks.html", bank=banks.current(point.bank_code),
+                                             place=place_name(point), receipt=session.pop(RECEIPT_SESSION_KEY, None)))
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -22,7 +22,7 @@ from survey_web.jobs.classify import classify_comment
 from survey_web.jobs.sweeper import sweep_pending
 from survey_web.models import Comment, CommentTheme, RefusalCount, Response, utcnow
 
-from ..conftest import REDIS_TEST_URL
+from ..conftest import REDIS_TEST_URL, hidden_fields
 from ..factories import GOOD_ANSWERS, Respondent, make_point
 
 pytestmark = pytest.mark.redis
@@ -82,6 +82,25 @@ def test_rate_limits_hold_across_processes(make_app, redis_conn):
     for kind in ("point", "ip"):
         (key,) = redis_conn.keys(f"LIMITS:LIMITER/survey-{kind}/*")
         assert 0 < redis_conn.ttl(key) <= 60, "each window expires"
+
+
+def test_replayed_form_token_counts_once_in_redis(make_app, redis_conn):
+    """With limits in Redis, replays of one form token across processes store one response and count once."""
+    first, second = (make_app(REDIS_URL=REDIS_TEST_URL, RATE_LIMIT_POINT="2/minute") for _ in range(2))
+    with first.app_context():
+        point = make_point()
+        attacker = Respondent(first, point.token)
+        attacker.open()
+        data = {**hidden_fields(attacker.page.get_data(as_text=True)), **GOOD_ANSWERS}
+        codes = {attacker.client.post(attacker.url, data=data).status_code for _ in range(20)}
+        other = second.test_client()
+        other.set_cookie("session", attacker.client.get_cookie("session").value)
+        codes |= {other.post(attacker.url, data=data).status_code for _ in range(21)}
+        assert codes == {302} and _db.session.scalar(select(func.count(Response.id))) == 1
+        assert [Respondent(app, point.token).submit(GOOD_ANSWERS).status_code for app in (second, first)] == [302, 429]
+    spent = redis_conn.keys("survey-form-spent:*")
+    assert len(spent) == 2, "the refused third form stays unspent"
+    assert all(0 < redis_conn.ttl(key) <= 24 * 3600 for key in spent)
 
 
 def test_redis_down_at_submit_still_saves_quickly(make_app):

@@ -13,6 +13,7 @@ from survey_web.crypto import decrypt_contact, mask_phone
 from survey_web.extensions import db as _db
 from survey_web.models import Answer, BankVersion, Comment, KioskDevice, RefusalCount, Response
 
+from ..conftest import hidden_fields
 from ..factories import GOOD_ANSWERS, Respondent, make_point
 
 
@@ -275,6 +276,38 @@ def test_point_rate_limit_keeps_answers_and_counts(make_app, db):
         assert [r.status_code for r in replies] == [302, 302, 429]
         assert "请稍等一分钟" in text_of(replies[2]) and checked(text_of(replies[2]), "q_overall") == "4"
         assert refusals("rate_limited") == 1
+
+
+def test_refused_submissions_do_not_use_up_a_points_limit(make_app, db):
+    """Empty, tampered, CSRF-less and invalid posts are refused without counting: patients still get through."""
+    app = make_app(RATE_LIMIT_POINT="2/minute")
+    with app.app_context():
+        point = make_point()
+        attacker = Respondent(app, point.token)
+        for _ in range(10):
+            assert attacker.submit({"role": "patient"}).status_code == 422
+            assert attacker.submit(GOOD_ANSWERS, form_token="x" * 40).status_code == 400
+            assert attacker.submit(GOOD_ANSWERS, csrf_token="").status_code == 400
+            assert attacker.submit({**GOOD_ANSWERS, "q_overall": "9"}).status_code == 422
+        assert [Respondent(app, point.token).submit(GOOD_ANSWERS).status_code for _ in range(2)] == [302, 302]
+        assert refusals("rate_limited") == 0
+
+
+def test_replayed_form_token_counts_once_and_stores_once(make_app, db):
+    """41 replays of one page's tokens (with or without its cookies) store one response and block nobody."""
+    app = make_app(RATE_LIMIT_POINT="2/minute")
+    with app.app_context():
+        point = make_point()
+        attacker = Respondent(app, point.token)
+        attacker.open()
+        data = {**hidden_fields(attacker.page.get_data(as_text=True)), **GOOD_ANSWERS}
+        codes = {attacker.client.post(attacker.url, data=data).status_code for _ in range(21)}
+        cookieless = app.test_client()
+        cookieless.set_cookie("session", attacker.client.get_cookie("session").value)
+        codes |= {cookieless.post(attacker.url, data=data).status_code for _ in range(20)}
+        assert codes == {302} and count(Response) == 1
+        assert Respondent(app, point.token).submit(GOOD_ANSWERS).status_code == 302
+        assert count(Response) == 2 and refusals("rate_limited") == 0
 
 
 def test_shared_ward_wifi_address_is_not_blocked_by_the_per_point_rule(make_app, db):

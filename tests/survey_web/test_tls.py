@@ -10,8 +10,8 @@ from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import select
-from survey_web.accounts.passwords import hash_password
 
+from survey_web.accounts.passwords import hash_password
 from survey_web.extensions import db as _db
 from survey_web.models import Comment, Response, User
 

@@ -82,14 +82,41 @@ def test_guessed_ids_outside_the_scope_are_not_found(app, world):
 
 
 def test_commission_sees_its_hospitals_side_by_side(app, world):
-    """A commission account overseeing H1 and H2 sees both, ranked, with H2's comments in its drill-down."""
+    """A commission account overseeing H1 and H2 sees both, ranked, and H2's themes in its drill-down."""
     client = app.test_client()
     login(client, "commission")
     page = client.get("/commission/?month=2025-10").get_data(as_text=True)
     assert "第一医院" in page and "第二医院" in page
     assert page.index("第一医院") < page.index("第二医院")  # best first
     listing = client.get(f"/dashboard/responses?month=2025-10&hospital={world.h2.id}&comments=1")
-    assert "普外科排队太久" in listing.get_data(as_text=True)
+    assert "排队" in listing.get_data(as_text=True) and "共 33 份" in listing.get_data(as_text=True)
+
+
+def test_commission_gets_aggregated_themes_never_individual_comments(app, world):
+    """PIPL art. 23: the commission's drill-down (any hospital, department or point) shows theme counts, never
+    a comment, an answer sheet or a time; groups under 10 responses show nothing; its reports quote nobody."""
+    many(world.card_point, beijing(2025, 10, 13), 3, {"overall": 5}, comment="感谢心内科王护士，非常耐心",
+         themes={"nursing": "pos"})
+    many(world.gen_point, beijing(2025, 11, 2), 4, {"overall": 2}, comment="普外科饭菜太凉", themes={"food": "neg"})
+    client = app.test_client()
+    login(client, "commission")
+    urls = [f"/dashboard/responses?month=2025-10&hospital={world.h2.id}&comments=1",
+            f"/dashboard/responses?month=2025-10&department={world.card.id}",
+            f"/dashboard/responses?month=2025-10&point={world.orth_point.id}&comments=1",
+            "/dashboard/responses?month=2025-10&theme=waiting&polarity=neg"]
+    for url in urls:
+        page = client.get(url).get_data(as_text=True)
+        for text in ("普外科排队太久", "心内科护士很好", "骨科病房太吵", "王护士", "<time"):
+            assert text not in page, (url, text)
+    card = client.get(urls[1]).get_data(as_text=True)
+    assert "护理" in card and ">34<" in card, "34 positive nursing mentions in cardiology"
+    small = client.get(f"/dashboard/responses?month=2025-11&department={world.gen.id}").get_data(as_text=True)
+    assert "饭菜" not in small and "不足 10 份" in small
+    report = client.get("/dashboard/reports?period=2025H2").get_data(as_text=True)
+    assert "王护士，非常耐心" not in report
+    quality = app.test_client()
+    login(quality, "quality")
+    assert "王护士，非常耐心" in quality.get("/dashboard/reports?period=2025H2").get_data(as_text=True)
 
 
 def test_bad_arguments_are_refused(app, world):

@@ -158,3 +158,38 @@ def test_export_labels_command_writes_masked_corpus_lines(app, world, tmp_path):
     assert lines[1]["themes"] == {} and lines[1]["model_themes"] == {"nursing": "pos"}
     for line in lines:
         parse_example(line, set(CODES))
+
+
+def search(client, keyword: str, export: str | None = None) -> str:
+    """The comment list (or its CSV export) for a keyword search, as text."""
+    reply = client.get(f"/office/comments{'/export.' + export if export else ''}", query_string={"q": keyword})
+    assert reply.status_code == 200
+    return reply.get_data().decode("utf-8-sig")
+
+
+def test_search_cannot_recover_masked_digits(app, world):
+    """A keyword is matched against the masked text: digit-by-digit probing of 138****5678 finds nothing."""
+    add_response(world.card_point, at("2025-10"), comment="身份证110101199003071234，请核实")
+    client = app.test_client()
+    login(client, "quality")
+    assert "停车太难了" in search(client, "138")
+    for probe in ("1381", "13812345678", "请回电1381234", "12345678"):
+        assert "停车太难了" not in search(client, probe), probe
+    assert "停车太难了" in search(client, "138****5678") and "停车太难了" in search(client, "回电138")
+    assert "核实" not in search(client, "110101199003071234", export="csv")
+    assert "核实" not in search(client, "19900307", export="csv")
+    assert "核实" in search(client, "核实", export="csv")
+
+
+def test_keyword_searches_are_audited_without_the_number(app, world):
+    """Every keyword search and export leaves an audit event: who, the keyword redacted, digits, matches."""
+    client = app.test_client()
+    login(client, "quality")
+    search(client, "1381234")
+    search(client, "停车", export="csv")
+    events = _db.session.scalars(select(AuditEvent).where(AuditEvent.action == "comments.search")
+                                 .order_by(AuditEvent.id)).all()
+    assert [e.after["digits"] for e in events] == [7, 0]
+    assert events[0].after["q"] == "138****" and events[0].after["matches"] == 0
+    assert events[1].after == {"q": "停车", "digits": 0, "matches": 2, "export": "csv"}
+    assert all(e.user_id == world.users["quality"].id for e in events)
