@@ -129,12 +129,12 @@ def _submit(token: str):
         return render_form(form, claims.restarted(), token, status=422, notice=_(
             "That was very quick. Please check your answers, then submit again."))
 
-    # Only a device that answered here recently needs the other two queries.
+    # Only a device that answered here recently needs the other query. A kiosk tablet gets no exemption
+    # here: its interviews go through /kiosk/ with a signed-in volunteer.
     if answered_here:
         if existing_ids(claims.key):
             return redirect(url_for("survey.thanks", token=token))  # a resent form: stored already
-        if guard.registered_kiosk() is None:
-            return _already_answered(point_id)
+        return _already_answered(point_id)
 
     _response_id, comment_id = store_response(form, claims, language=i18n.current(), device_hash=device)
     if comment_id is not None:
