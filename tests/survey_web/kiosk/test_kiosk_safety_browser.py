@@ -10,7 +10,7 @@ from sqlalchemy import select
 from survey_web.extensions import db as _db
 from survey_web.models import Response
 
-from ...browser import screenshot
+from ...browser import SCREENSHOTS, screenshot
 from .helpers import make_volunteer
 from .test_kiosk_browser import (
     answer,
@@ -179,7 +179,7 @@ def test_cancel_asks_first_sits_away_from_finish_and_can_be_undone(make_app, lar
         cancel.click()
         confirm = page.locator("[data-cancel-confirm]")
         assert confirm.is_visible() and page.locator("[data-discarded]").is_hidden(), "only asks"
-        screenshot(page, f"kiosk-cancel-confirm-{'large-' if large else ''}tablet")
+        page.screenshot(path=str(SCREENSHOTS / f"kiosk-cancel-confirm-{'large-' if large else ''}tablet.png"))
         page.click("[data-cancel-keep]")
         assert confirm.is_hidden() and page.input_value("textarea") == COMMENT
         cancel.click()
