@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import time
 import uuid
 from datetime import UTC, datetime
@@ -152,6 +153,9 @@ def status():
     if signed_in and kiosk is not None:
         # The key of this volunteer's encrypted outbox on this tablet; kiosk.js keeps it in sessionStorage.
         body["outbox_key"], body["outbox_key_id"] = tablets.outbox_key(kiosk, current_user)
+        # Marks this sign-in (sign-in and sign-out clear the session): the tablet drops what was set
+        # aside under an earlier one, even if that volunteer left without the kiosk's sign-out button.
+        body["sign_in"] = session.setdefault("kiosk_sign_in", secrets.token_hex(8))
     return no_store(jsonify(body))
 
 

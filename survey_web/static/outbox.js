@@ -68,14 +68,18 @@
   }
   function remember(state) {
     if (state.signed_in && state.outbox_key) {
-      var saved = { id: state.outbox_key_id, key: state.outbox_key };
-      if (sessionStorage.getItem(KEY_SLOT) !== JSON.stringify(saved)) {
+      var saved = { id: state.outbox_key_id, key: state.outbox_key, signIn: state.sign_in };
+      var before = JSON.parse(sessionStorage.getItem(KEY_SLOT) || "null");
+      if (!before || before.signIn !== saved.signIn || before.key !== saved.key) {
+        // A new sign-in since this tab last asked (the volunteer may have left without the kiosk's
+        // sign-out button): what was set aside before goes now, as it would have at that sign-out.
+        if (before) { dropSetAside(null); }
         sessionStorage.setItem(KEY_SLOT, JSON.stringify(saved));
         keyPromise = null;
       }
     } else {
       forget();
-      if (!state.signed_in) { dropSetAside(); }  // signed out on the server (say, idle): refusals go too
+      if (!state.signed_in) { dropSetAside(null); }  // signed out on the server (say, idle): refusals go too
     }
     return state;
   }
@@ -113,14 +117,17 @@
       return store(Object.assign({ key: item.key, created: item.created, state: item.state, failures: 0 }, sealed));
     });
   }
+  // This volunteer's copies; before the key is known (the page has just loaded), every copy may be.
   function mine(items) {
     var saved = JSON.parse(sessionStorage.getItem(KEY_SLOT) || "null");
-    return items.filter(function (item) { return saved && item.kid === saved.id; });
+    return items.filter(function (item) { return !saved || item.kid === saved.id; });
   }
   function setAside(item) { return item.state === "refused" || item.state === "aside"; }
-  function dropSetAside() {
+  // Delete set-aside copies (all, or all but those of key KEEP).
+  function dropSetAside(keep) {
     return all().then(function (items) {
-      return Promise.all(items.filter(setAside).map(function (item) { return remove(item.key); }));
+      return Promise.all(items.filter(function (item) { return setAside(item) && item.kid !== keep; })
+        .map(function (item) { return remove(item.key); }));
     }).catch(function () {});
   }
 
@@ -171,7 +178,7 @@
   function sync() {
     if (running) { rerun = true; return running; }
     running = status().then(function (state) {
-      if (!state.signed_in) { return "signin"; }
+      if (!state.signed_in || !state.outbox_key) { return "signin"; }  // no key: not an enrolled tablet
       return all().then(function (items) {
         var now = Date.now();
         var waiting = mine(items).filter(function (item) {
@@ -213,7 +220,7 @@
   function retry(key) { return update(key, { state: "pending", failures: 0 }).then(sync); }
   // Signing out: the key leaves the tablet and set-aside copies are deleted; waiting ones stay,
   // encrypted, until the same volunteer signs in here again.
-  function signOut() { return dropSetAside().then(forget); }
+  function signOut() { return dropSetAside(null).then(forget); }
 
   window.kioskOutbox = {
     all: all, put: put, remove: remove, update: update, sync: sync, status: status, retry: retry,

@@ -193,3 +193,26 @@ def test_cancel_asks_first_sits_away_from_finish_and_can_be_undone(make_app, lar
         page.locator("[data-discarded] a", has_text="返回").click()
         page.locator("[data-flash=cleared]").wait_for()
     assert stored(app) == []
+
+
+def test_set_aside_interview_does_not_outlive_a_sign_out_made_elsewhere(make_app):
+    """Signed out from a staff page (no kiosk warning there), the refused copy is gone at the next sign-in."""
+    with kiosk(make_app) as (app, context, page, _v):
+        ready_for_offline(page)
+        context.set_offline(True)
+        start_interview(page)
+        page.evaluate("() => { document.querySelector('input[name=kiosk_token]').value = 'x.y.z'; }")
+        answer(page)
+        page.click("button.submit")
+        page.locator("[data-flash=queued]").wait_for()
+        context.set_offline(False)
+        outbox_says(page, "服务器未接收 1 份访谈")
+        base = page.url.split("/kiosk/")[0]
+        page.goto(f"{base}/staff/account")
+        page.locator("form[action$='/staff/logout'] button").click()
+        page.wait_for_url("**/staff/login")
+        assert len(raw_outbox(page)) == 1
+        sign_in(page, base)
+        wait_until(page, "async () => (await window.kioskOutbox.all()).length === 0")
+        outbox_says(page, "全部已发送")
+    assert stored(app) == []
