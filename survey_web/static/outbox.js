@@ -8,7 +8,7 @@
 // rest; set-aside copies are deleted at sign-out.
 (function () {
   "use strict";
-  var DB = "kiosk", STORE = "outbox", KEY_SLOT = "kiosk-outbox-key";
+  var DB = "kiosk", STORE = "sealed", LEGACY = "outbox", KEY_SLOT = "kiosk-outbox-key";
   var LIVE_GRACE_MS = 60000;  // an item being sent by the interview page itself; after this, sync takes over
   var MAX_FAILURES = 3;       // server errors on one interview (while /kiosk/status works) before it is set aside
   var BUSY = [408, 429, 503];  // the server is busy for everyone: stop and try again later
@@ -23,8 +23,7 @@
       opening = new Promise(function (resolve, reject) {
         var request = indexedDB.open(DB, 2);
         request.onupgradeneeded = function () {
-          // Version 1 kept answers in clear: such copies are dropped, never carried over.
-          if (request.result.objectStoreNames.contains(STORE)) { request.result.deleteObjectStore(STORE); }
+          // Version 1 kept copies in clear in LEGACY; sealLegacy() encrypts them once a key is known.
           request.result.createObjectStore(STORE, { keyPath: "key" });
         };
         request.onsuccess = function () { resolve(request.result); };
@@ -33,11 +32,11 @@
     }
     return opening;
   }
-  function transaction(mode, work) {
+  function transaction(mode, work, name) {
     return open().then(function (db) {
       return new Promise(function (resolve, reject) {
-        var tx = db.transaction(STORE, mode);
-        var request = work(tx.objectStore(STORE));
+        var tx = db.transaction(name || STORE, mode);
+        var request = work(tx.objectStore(name || STORE));
         tx.oncomplete = function () { resolve(request ? request.result : undefined); };
         tx.onerror = tx.onabort = function () { reject(tx.error); };
       });
@@ -114,7 +113,22 @@
   // Store ITEM ({key, action, body, place, created, state}): only key, times and state stay readable.
   function put(item) {
     return seal({ action: item.action, body: item.body, place: item.place }).then(function (sealed) {
-      return store(Object.assign({ key: item.key, created: item.created, state: item.state, failures: 0 }, sealed));
+      return store(Object.assign({ key: item.key, created: item.created, state: item.state, failures: 0,
+                                   reason: item.reason }, sealed));
+    });
+  }
+  // Copies left in clear by the previous version of this file: encrypted under the first key that comes
+  // along, then deleted in clear (the server decides whose they are when they are sent).
+  function sealLegacy() {
+    return open().then(function (db) {
+      if (!db.objectStoreNames.contains(LEGACY)) { return; }
+      return transaction("readonly", function (s) { return s.getAll(); }, LEGACY).then(function (items) {
+        return Promise.all(items.map(function (item) {
+          return put(Object.assign({}, item, { state: setAside(item) ? "refused" : "pending" })).then(function () {
+            return transaction("readwrite", function (s) { return s.delete(item.key); }, LEGACY);
+          });
+        }));
+      });
     });
   }
   // This volunteer's copies; before the key is known (the page has just loaded), every copy may be.
@@ -179,7 +193,7 @@
     if (running) { rerun = true; return running; }
     running = status().then(function (state) {
       if (!state.signed_in || !state.outbox_key) { return "signin"; }  // no key: not an enrolled tablet
-      return all().then(function (items) {
+      return sealLegacy().then(all).then(function (items) {
         var now = Date.now();
         var waiting = mine(items).filter(function (item) {
           return item.state === "pending" || (item.state === "live" && now - item.created > LIVE_GRACE_MS);

@@ -87,8 +87,8 @@ def raw_outbox(page) -> list[dict]:
         const open = indexedDB.open('kiosk');
         open.onsuccess = () => {
           const db = open.result;
-          if (!db.objectStoreNames.contains('outbox')) { resolve([]); return; }
-          const get = db.transaction('outbox').objectStore('outbox').getAll();
+          if (!db.objectStoreNames.contains('sealed')) { resolve([]); return; }
+          const get = db.transaction('sealed').objectStore('sealed').getAll();
           get.onsuccess = () => resolve(get.result);
           get.onerror = () => reject(get.error);
         };

@@ -123,18 +123,24 @@ def test_interview_the_server_keeps_failing_on_is_set_aside_and_the_rest_are_sen
         item = page.locator("[data-refused] li")
         assert "HTTP 500" in item.inner_text() and "多次出错" in item.inner_text()
         screenshot(page, "kiosk-poison-set-aside-tablet")
+        page.click("a.bigtoggle")
+        screenshot(page, "kiosk-poison-set-aside-large-tablet")
         page.unroute("**/kiosk/interview")
         item.locator("button", has_text="重试").click()
         outbox_says(page, "全部已发送")
     assert len(stored(app)) == 3
 
 
-def test_idle_warning_is_loud_and_a_discarded_interview_can_be_restored(make_app):
+@pytest.mark.parametrize("large", [False, True], ids=["normal", "large-text"])
+def test_idle_warning_is_loud_and_a_discarded_interview_can_be_restored(make_app, large):
     """Left alone, the tablet beeps and shows a big 继续; then the interview is discarded but can be brought
     back for a while; unrestored, the tablet returns to a clean start."""
     config = {"KIOSK_IDLE_SECONDS": 6, "KIOSK_IDLE_WARNING_SECONDS": 3, "KIOSK_RESTORE_SECONDS": 5}
+    suffix = "large-tablet" if large else "tablet"
     with kiosk(make_app, **config) as (app, _context, page, _v):
         start_interview(page)
+        if large:
+            page.click("a.bigtoggle")
         answer(page, comment=COMMENT)
         warning = page.locator("[data-idle-warning]")
         warning.wait_for(state="visible", timeout=8000)
@@ -142,12 +148,12 @@ def test_idle_warning_is_loud_and_a_discarded_interview_can_be_restored(make_app
         box = button.bounding_box()
         assert button.inner_text() == "继续" and box["height"] >= 80 and box["width"] >= 300
         assert page.evaluate("() => window.__beeps") >= 2, "the warning is audible"
-        screenshot(page, "kiosk-idle-warning-tablet")
+        page.screenshot(path=str(SCREENSHOTS / f"kiosk-idle-warning-{suffix}.png"))
         button.click()
         assert warning.is_hidden() and page.input_value("textarea") == COMMENT, "a tap keeps it"
         page.locator("[data-discarded]").wait_for(timeout=10000)
         assert page.locator("form.interview").is_hidden()
-        screenshot(page, "kiosk-discarded-restorable-tablet")
+        screenshot(page, f"kiosk-discarded-restorable-{suffix}")
         page.click("[data-restore]")
         assert page.input_value("textarea") == COMMENT and page.locator("#q-role input:checked").count() == 1
         page.click("button.submit")
@@ -215,4 +221,40 @@ def test_set_aside_interview_does_not_outlive_a_sign_out_made_elsewhere(make_app
         sign_in(page, base)
         wait_until(page, "async () => (await window.kioskOutbox.all()).length === 0")
         outbox_says(page, "全部已发送")
+    assert stored(app) == []
+
+
+LEGACY_OUTBOX = """() => new Promise((resolve, reject) => {
+    const gone = indexedDB.deleteDatabase('kiosk');
+    gone.onsuccess = () => {
+      const open = indexedDB.open('kiosk', 1);
+      open.onupgradeneeded = () => open.result.createObjectStore('outbox', {keyPath: 'key'}).put({
+        key: 'a'.repeat(32), action: '/kiosk/interview', state: 'pending', created: Date.now(), place: '心内科',
+        body: 'kiosk_token=x.y.z&submission_key=' + 'a'.repeat(32) + '&role=patient&q_comment=LEGACY-SECRET'});
+      open.onsuccess = () => { open.result.close(); resolve(); };
+      open.onerror = () => reject(open.error);
+    };
+    gone.onerror = () => reject(gone.error);
+  })"""
+
+
+def test_clear_copies_left_by_the_previous_outbox_are_encrypted_then_sent(make_app):
+    """An interview the old outbox kept in clear is sealed under the volunteer's key, its clear copy is
+    deleted, and it is sent (this one is refused by the server, so it is set aside)."""
+    with kiosk(make_app) as (app, _context, page, _v):
+        base = page.url.split("/kiosk/")[0]
+        page.goto(f"{base}/staff/account")  # no kiosk.js here: nothing holds the database open
+        page.evaluate(LEGACY_OUTBOX)
+        page.goto(f"{base}/kiosk/")
+        outbox_says(page, "服务器未接收 1 份访谈")
+        legacy = page.evaluate("""() => new Promise(resolve => {
+            const open = indexedDB.open('kiosk');
+            open.onsuccess = () => {
+              const get = open.result.transaction('outbox').objectStore('outbox').getAll();
+              get.onsuccess = () => resolve(get.result);
+            };
+          })""")
+        assert legacy == []
+        records = raw_outbox(page)
+        assert len(records) == 1 and "LEGACY-SECRET" not in json.dumps(records)
     assert stored(app) == []
