@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import secrets
 from pathlib import Path
 
 import click
@@ -12,9 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from . import banks, speech
+from .accounts import tablets
 from .extensions import db
 from .jobs.worker import worker_command
-from .models import ROLES, Department, Hospital, KioskDevice, SurveyPoint, User
+from .models import ROLES, Department, Hospital, SurveyPoint, User
 from .problems.cli import init_app as problems_cli
 
 
@@ -142,10 +142,11 @@ def kiosk() -> None:
 
 @kiosk.command("enrol")
 @click.argument("name")
-def kiosk_enrol(name: str) -> None:
-    """Make a one-time link that registers a tablet as kiosk NAME; open it on the tablet."""
-    token = secrets.token_urlsafe(24)
-    db.session.add(KioskDevice(name=name, enrol_token=token))
+@click.option("--hours", type=click.IntRange(1, 24 * 14), default=None,
+              help="How long the link stays valid (default KIOSK_ENROL_HOURS, 24).")
+def kiosk_enrol(name: str, hours: int | None) -> None:
+    """Make a one-time link that registers a tablet as kiosk NAME; open it on the tablet and confirm."""
+    _device, token = tablets.create(name, hours)
     db.session.commit()
     click.echo(external_url("kiosk.enrol", token=token))
 

@@ -5,6 +5,6 @@ from flask import Blueprint
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 from ..web import errors  # noqa: E402
-from . import routes  # noqa: E402,F401
+from . import routes, tablets  # noqa: E402,F401
 
 errors.register(bp)

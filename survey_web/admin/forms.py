@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import PasswordField, SelectChoice, SelectField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms import IntegerField, PasswordField, SelectChoice, SelectField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from ..forms import Form, QueryFilterForm
 from ..models.users import ROLE_NAMES
@@ -41,3 +41,15 @@ class AuditFilterForm(QueryFilterForm):
     entity_id = StringField(_l("Record id"), validators=[Optional(), Regexp(r"^\d{1,9}$")])
     action = StringField(_l("Action"), validators=[Optional(), Length(max=48)])
     user = SelectField(_l("Staff member"), coerce=str, validators=[Optional()])
+
+
+class TabletForm(Form):
+    """A new volunteer tablet, and how long its enrolment link stays valid."""
+    name = StringField(_l("Tablet name"), validators=[DataRequired(), Length(max=100)])
+    hours = IntegerField(_l("Link valid for (hours)"), default=24, validators=[InputRequired(), NumberRange(1, 336)])
+
+
+class TabletSettingsForm(Form):
+    """Renaming a tablet and setting its idle timeout."""
+    name = StringField(_l("Tablet name"), validators=[DataRequired(), Length(max=100)])
+    idle_minutes = IntegerField(_l("Idle timeout (minutes)"), validators=[InputRequired(), NumberRange(1, 60)])

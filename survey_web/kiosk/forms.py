@@ -10,3 +10,7 @@ class RoundForm(Form):
     """Choosing where this round of interviews happens: one button per point (ward, bed area)."""
 
     point = IntegerField(validators=[InputRequired()])
+
+
+class EnrolForm(Form):
+    """Confirming that this browser becomes the tablet an enrolment link was made for (CSRF only)."""

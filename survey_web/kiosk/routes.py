@@ -23,9 +23,10 @@ from flask_babel import get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
-from .. import banks, i18n
+from .. import audit, banks, i18n
+from ..accounts import tablets
 from ..extensions import db
 from ..models import KioskDevice, Response
 from ..responses import guard
@@ -33,32 +34,39 @@ from ..responses.forms import build_form
 from ..responses.service import place_name
 from . import bp, rounds
 from .access import volunteer_required
-from .forms import RoundForm
+from .forms import EnrolForm, RoundForm
 
 ROUND = "kiosk_point"  # session key: the point chosen for this round
 
 
 @bp.get("/enrol/<token>")
 def enrol(token: str):
-    """Register this browser as a kiosk with a one-time link from `flask kiosk enrol`."""
-    kiosk = db.session.scalar(select(KioskDevice).where(
-        KioskDevice.enrol_token == token, KioskDevice.revoked_at.is_(None)))
-    if kiosk is None or len(token) < 16:
+    """The confirmation page of an enrolment link; only its POST spends the link (a previewer's GET does not)."""
+    link, kiosk = tablets.link_state(token)
+    if link == "unknown":
         abort(404)
-    secret = secrets.token_urlsafe(24)
-    # Claim the one-time link with a conditional update, so two tablets cannot both use it.
-    claimed = db.session.execute(
-        update(KioskDevice).where(KioskDevice.id == kiosk.id, KioskDevice.enrol_token == token)
-        .values(enrol_token=None, device_hash=guard.device_hash(secret))
-    ).rowcount
+    if link == "expired":
+        return no_store(make_response(render_template(
+            "survey/message.html", title=_("Enrolment link expired"),
+            message=_("This enrolment link has expired. Please ask the administrator for a new one.")), 410))
+    return no_store(render_template("kiosk/enrol.html", kiosk=kiosk, form=EnrolForm()))
+
+
+@bp.post("/enrol/<token>")
+def enrol_confirm(token: str):
+    """Register this browser as the tablet the link was made for, and hand it its cookie."""
+    if not EnrolForm().validate_on_submit():
+        abort(400)
+    enrolled = tablets.enrol(token)
+    if enrolled is None:
+        return enrol(token)  # expired or spent meanwhile: the same answer as a GET
+    kiosk, secret = enrolled
+    audit.record("enrol", "kiosk", kiosk.id, after={"name": kiosk.name})
     db.session.commit()
-    if not claimed:
-        abort(404)
-    response = make_response(render_template(
+    response = no_store(render_template(
         "survey/message.html", title=_("Tablet registered"),
         message=_("This tablet is now registered as kiosk “%(name)s”.", name=kiosk.name)))
-    response.set_cookie(guard.KIOSK_COOKIE, secret, max_age=5 * 365 * 86400, httponly=True, samesite="Lax",
-                        secure=current_app.config["SESSION_COOKIE_SECURE"])
+    tablets.set_cookie(response, secret)
     return response
 
 
@@ -84,10 +92,14 @@ def start():
     """The volunteer's home on the tablet: the outbox, the current ward and the start button."""
     kiosk = guard.registered_kiosk()
     point = rounds.point_for(current_user, session.get(ROUND))
-    return no_store(render_template(
+    response = no_store(render_template(
         "kiosk/start.html", kiosk=kiosk, point=point, place=place_name(point) if point else None,
         wards=rounds.wards(current_user), form=RoundForm(), stored_today=stored_today(kiosk),
         done=request.args.get("done")))
+    # In use by a signed-in volunteer: the tablet's cookie lives on; left unused, it runs out.
+    if kiosk is not None and tablets.renew(kiosk):
+        tablets.set_cookie(response, request.cookies[guard.KIOSK_COOKIE])
+    return response
 
 
 @bp.post("/round")
@@ -105,11 +117,14 @@ def choose():
 def render_interview(form, claims: rounds.RoundClaims, *, key: str | None = None, started: float | None = None,
                      notice: str | None = None, status: int = 200):
     """The interview page. KEY and STARTED are only used without JavaScript: kiosk.js draws its own."""
+    kiosk = guard.registered_kiosk()
+    idle = kiosk.idle_seconds if kiosk else current_app.config["KIOSK_IDLE_SECONDS"]
     html = render_template(
         "kiosk/interview.html", form=form, bank=form.bank, place=claims.place,
         round_token=rounds.sign(claims), key=key or uuid.uuid4().hex,
-        started=f"{started or time.time():.3f}", notice=notice,
-        idle=current_app.config["KIOSK_IDLE_SECONDS"], warn=current_app.config["KIOSK_IDLE_WARNING_SECONDS"])
+        started=f"{started or time.time():.3f}", notice=notice, idle=idle,
+        warn=min(current_app.config["KIOSK_IDLE_WARNING_SECONDS"], idle // 2),
+        restore=current_app.config["KIOSK_RESTORE_SECONDS"])
     return no_store(make_response(html, status))
 
 
@@ -137,6 +152,12 @@ def status():
     body = {"signed_in": signed_in, "kiosk": kiosk.name if kiosk else None}
     if signed_in:
         body.update(csrf=generate_csrf(), user=current_user.display_name, stored_today=stored_today(kiosk))
+    if signed_in and kiosk is not None:
+        # The key of this volunteer's encrypted outbox on this tablet; kiosk.js keeps it in sessionStorage.
+        body["outbox_key"], body["outbox_key_id"] = tablets.outbox_key(kiosk, current_user)
+        # Marks this sign-in (sign-in and sign-out clear the session): the tablet drops what was set
+        # aside under an earlier one, even if that volunteer left without the kiosk's sign-out button.
+        body["sign_in"] = session.setdefault("kiosk_sign_in", secrets.token_hex(8))
     return no_store(jsonify(body))
 
 

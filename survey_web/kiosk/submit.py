@@ -19,13 +19,13 @@ from datetime import UTC, datetime
 
 from flask import jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from flask_wtf.csrf import validate_csrf
 from sqlalchemy.exc import SQLAlchemyError
 from wtforms.validators import ValidationError
 
 from .. import banks, jobs
 from ..extensions import csrf, db
-from ..models import User
 from ..responses import guard
 from ..responses.forms import build_form
 from ..responses.service import FormClaims, existing_ids, store_response
@@ -53,6 +53,9 @@ def _refusals() -> dict[str, tuple[int, str]]:
         "not_kiosk": (403, _("This tablet is not (or no longer) registered as a kiosk, so it cannot send "
                              "interviews. Please ask the administrator.")),
         "other_kiosk": (403, _("This interview was started on another tablet and can only be sent from it.")),
+        "other_volunteer": (403, _("This interview was recorded by another volunteer and can only be sent "
+                                   "while they are signed in.")),
+        "other_hospital": (403, _("This interview is for a place your account may no longer interview at.")),
         "tampered": (400, _("This interview's page was altered or damaged and cannot be accepted.")),
         "expired": (400, _("This interview waited too long on the tablet and can no longer be accepted.")),
         "unavailable": (503, _("The server is busy. The interview stays on this tablet and will be sent "
@@ -108,6 +111,11 @@ def _submit():
         return _refuse(refused.reason)
     if claims.kiosk_id != kiosk.id:
         return _refuse("other_kiosk")
+    try:
+        rounds.check_sender(claims, current_user)
+    except rounds.TokenRefused as refused:
+        log.warning("kiosk %s: user %s sent a round token of %s", kiosk.id, current_user.id, refused.reason)
+        return _refuse(refused.reason)
     key = request.form.get("submission_key", "")
     if not rounds.KEY.match(key):
         return _refuse("tampered", claims)
@@ -122,13 +130,11 @@ def _submit():
         guard.count_refusal(claims.point_id, "empty")
         return _invalid(form, claims, _("The survey is still empty. Please answer at least one question "
                                         "before submitting."))
-    # The interviewer, as the page was issued; an account removed since then cannot block the replay.
-    volunteer_id = claims.volunteer_id if db.session.get(User, claims.volunteer_id) else None
     started, finished = _times(claims)
     form_claims = FormClaims(key, started, claims.point_id, claims.version_id, claims.bank_code, claims.place)
     _response_id, comment_id = store_response(
         form, form_claims, language=claims.language, device_hash=None, mode="volunteer_assisted",
-        volunteer_id=volunteer_id, kiosk_id=kiosk.id, submitted_at=datetime.fromtimestamp(finished, UTC))
+        volunteer_id=current_user.id, kiosk_id=kiosk.id, submitted_at=datetime.fromtimestamp(finished, UTC))
     if comment_id is not None:
         jobs.enqueue_classify(comment_id)
     return _accepted("stored")
@@ -144,6 +150,8 @@ def _refuse(status: str, claims: rounds.RoundClaims | None = None):
     code, message = _refusals()[status]
     if wants_json():
         return jsonify(status=status, message=message), code
+    if status in ("other_volunteer", "other_hospital"):  # not this volunteer's page to show again
+        return redirect(url_for("kiosk.start"), 303)
     if claims is None:
         try:
             claims = rounds.verify(request.form.get("kiosk_token"))

@@ -27,7 +27,12 @@ class RefusalCount(db.Model):
 
 
 class KioskDevice(TimestampMixin, db.Model):
-    """A shared tablet registered by staff; the duplicate-per-phone rule does not apply to it."""
+    """A shared tablet registered by an administrator, on which signed-in volunteers record interviews.
+
+    The tablet holds a random secret in a cookie; only its keyed hash is stored (`device_hash`). The
+    cookie's life is bounded by `device_expires_at` (renewed while volunteers use the tablet), and
+    `revoked_at` ends it at once. An enrolment link is spent by a POST before `enrol_expires_at`.
+    """
 
     __tablename__ = "kiosk_devices"
 
@@ -35,4 +40,10 @@ class KioskDevice(TimestampMixin, db.Model):
     name: Mapped[str] = mapped_column(String(100))
     device_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     enrol_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    enrol_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    enrolled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    device_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_seen_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Seconds without a touch before a half-done interview is discarded (the warning comes before).
+    idle_seconds: Mapped[int] = mapped_column(Integer, default=300, server_default="300")

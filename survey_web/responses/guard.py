@@ -55,12 +55,13 @@ def device_hash(value: str | None) -> str | None:
 
 
 def registered_kiosk() -> KioskDevice | None:
-    """The kiosk this browser was enrolled as, unless it has been revoked."""
+    """The kiosk this browser was enrolled as, unless it has been revoked or its cookie's life ran out."""
     hashed = device_hash(request.cookies.get(KIOSK_COOKIE))
     if not hashed:
         return None
     return db.session.scalar(
-        select(KioskDevice).where(KioskDevice.device_hash == hashed, KioskDevice.revoked_at.is_(None))
+        select(KioskDevice).where(KioskDevice.device_hash == hashed, KioskDevice.revoked_at.is_(None),
+                                  KioskDevice.device_expires_at > utcnow())
     )
 
 

@@ -30,15 +30,17 @@
   var badge = root.querySelector("[data-outbox-badge]");
   var panel = document.getElementById("outbox");
   var lastOutcome = "idle";
-  var unsent = 0;
+  var unsent = 0, aside = 0;
 
   function render(items) {
-    var pending = items.filter(function (i) { return i.state !== "refused"; });
-    var refused = items.filter(function (i) { return i.state === "refused"; });
-    unsent = items.length;
+    var own = outbox.mine(items);
+    var pending = own.filter(function (i) { return !outbox.setAside(i); });
+    var refused = items.filter(outbox.setAside);
+    unsent = pending.length;
+    aside = refused.length;
     if (badge) {
-      badge.hidden = !items.length;
-      badge.textContent = fill(badge.getAttribute("data-msg"), items.length);
+      badge.hidden = !pending.length;
+      badge.textContent = fill(badge.getAttribute("data-msg"), pending.length);
     }
     if (!panel) { return; }
     panel.hidden = false;
@@ -46,24 +48,39 @@
     var queued = document.querySelector("[data-flash=queued]");
     if (queued && !pending.length) { queued.hidden = true; }
     var warning = document.querySelector("[data-signout-warning]");
-    if (warning && !items.length) { warning.hidden = true; }
-    panel.classList.toggle("ok", !items.length);
-    panel.classList.toggle("pending", !!items.length);
+    if (warning && !pending.length && !refused.length) { warning.hidden = true; }
+    panel.classList.toggle("ok", !pending.length && !refused.length);
+    panel.classList.toggle("pending", !!(pending.length || refused.length));
     var state = panel.querySelector("[data-outbox-state]");
     var detail = panel.querySelector("[data-outbox-detail]");
     state.textContent = pending.length ? fill(panel.getAttribute("data-msg-unsent"), pending.length)
       : refused.length ? fill(panel.getAttribute("data-msg-refused"), refused.length)
       : panel.getAttribute("data-msg-all-sent");
-    detail.textContent = !pending.length ? ""
-      : lastOutcome === "signin" ? panel.getAttribute("data-msg-signin")
-      : lastOutcome === "offline" || !navigator.onLine ? panel.getAttribute("data-msg-offline") : "";
+    var others = items.length - own.length - refused.filter(function (i) { return own.indexOf(i) < 0; }).length;
+    detail.textContent = [
+      !pending.length ? ""
+        : lastOutcome === "signin" ? panel.getAttribute("data-msg-signin")
+        : lastOutcome === "offline" || !navigator.onLine ? panel.getAttribute("data-msg-offline") : "",
+      others > 0 ? fill(panel.getAttribute("data-msg-others"), others) : ""
+    ].filter(Boolean).join(" ");
     panel.querySelectorAll("[data-send-now]").forEach(function (b) { b.hidden = !pending.length; });
     var list = panel.querySelector("[data-refused]");
     list.textContent = "";
     refused.forEach(function (item) {
       var li = document.createElement("li");
       var text = document.createElement("span");
-      text.textContent = new Date(item.created).toLocaleString() + " · " + (item.place || "") + " — " + item.reason;
+      text.className = "why";
+      text.textContent = new Date(item.created).toLocaleString() + " — " +
+        (item.state === "aside" ? panel.getAttribute("data-msg-aside") + " " : "") + (item.reason || "");
+      li.appendChild(text);
+      if (item.state === "aside" && own.indexOf(item) >= 0) {
+        var again = document.createElement("button");
+        again.type = "button";
+        again.className = "kbtn";
+        again.textContent = panel.getAttribute("data-msg-retry");
+        again.addEventListener("click", function () { outbox.retry(item.key); });
+        li.appendChild(again);
+      }
       var discard = document.createElement("button");
       discard.type = "button";
       discard.className = "kbtn danger";
@@ -74,7 +91,6 @@
         discard.setAttribute("data-armed", "");
         discard.textContent = panel.getAttribute("data-msg-discard-confirm");
       });
-      li.appendChild(text);
       li.appendChild(discard);
       list.appendChild(li);
     });
@@ -125,16 +141,18 @@
       event.preventDefault();
       var warning = signout.querySelector("[data-signout-warning]");
       var anyway = event.submitter && event.submitter.hasAttribute("data-signout-anyway");
-      if (unsent && !anyway) {
+      if ((unsent || aside) && !anyway) {
         var text = signout.querySelector("[data-signout-text]");
-        text.textContent = fill(text.getAttribute("data-msg"), unsent);
+        text.textContent = [unsent ? fill(text.getAttribute("data-msg"), unsent) : "",
+                            aside ? fill(text.getAttribute("data-msg-aside"), aside) : ""].filter(Boolean).join(" ");
         warning.hidden = false;
         warning.querySelector("[data-signout-anyway]").focus();
         return;
       }
-      // The next volunteer must not find this round's pages in the offline cache.
+      // The next volunteer must not find this round's pages in the offline cache, nor this volunteer's key.
       var clear = window.caches ? caches.delete(PAGES) : Promise.resolve();
-      clear.catch(function () {}).then(function () { signout.submit(); });
+      var done = outbox ? outbox.signOut() : Promise.resolve();
+      Promise.all([clear, done]).catch(function () {}).then(function () { signout.submit(); });
     });
   }
 
@@ -222,8 +240,9 @@
       return outbox.status().then(function (state) {
         if (!state.signed_in) { return { kind: "signin" }; }
         return outbox.send(item, state);
-      });
-    }).catch(function () { return { kind: "offline" }; }).then(function (result) {
+      }).catch(function () { return { kind: "offline" }; });
+    }, function () { return { kind: "nostore" }; }).then(function (result) {
+      if (result.kind === "nostore") { throw new Error("no outbox key"); }
       if (result.kind === "done") {
         return outbox.remove(item.key).then(function () { goClean("saved"); });
       }
@@ -244,29 +263,101 @@
     });
   });
 
-  // ---- idle wipe: a half-finished interview must not wait for the next person who picks up the tablet
+  // ---- cancelling and the idle timeout both discard the interview, which can be brought back for a minute
+  var cancel = document.querySelector("[data-cancel]");
+  var discarded = document.querySelector("[data-discarded]");
+  var restoreText = discarded.querySelector("[data-restore-text]");
+  var restoreFor = parseFloat(form.getAttribute("data-restore")) * 1000;
+  var snapshot = null, restoreTimer = null, restoreUntil = 0;
+
+  function capture() {
+    return Array.prototype.map.call(form.elements, function (e) { return [e.checked, e.value]; });
+  }
+  function apply(values) {
+    Array.prototype.forEach.call(form.elements, function (e, i) {
+      if (!values[i]) { return; }
+      if (e.type === "radio" || e.type === "checkbox") { e.checked = values[i][0]; } else { e.value = values[i][1]; }
+    });
+  }
+  function tickRestore() {
+    var left = Math.ceil((restoreUntil - Date.now()) / 1000);
+    if (left <= 0) { snapshot = null; goClean("cleared"); return; }
+    restoreText.textContent = fill(restoreText.getAttribute("data-msg"), left);
+  }
+  function discard() {
+    // Kept only in this page's memory: nothing of it is written anywhere, and it is gone after the minute.
+    snapshot = capture();
+    form.reset();
+    overlay.hidden = true;
+    cancel.open = false;
+    form.hidden = cancel.hidden = true;
+    discarded.hidden = false;
+    restoreUntil = Date.now() + restoreFor;
+    tickRestore();
+    restoreTimer = setInterval(tickRestore, 250);
+    discarded.querySelector("[data-restore]").focus();
+  }
+  function restore() {
+    clearInterval(restoreTimer);
+    if (snapshot) { apply(snapshot); }
+    snapshot = null;
+    form.hidden = cancel.hidden = false;
+    discarded.hidden = true;
+    touched();
+  }
+  discarded.querySelector("[data-restore]").addEventListener("click", restore);
+  cancel.querySelector("[data-cancel-keep]").addEventListener("click", function () {
+    cancel.open = false;
+    cancel.querySelector("summary").focus();
+  });
+  cancel.querySelector("[data-cancel-confirm]").addEventListener("click", function (event) {
+    event.preventDefault();
+    discard();
+  });
+
+  // ---- idle: a loud, visible warning, then the half-finished interview is discarded (restorable)
   var idle = parseFloat(form.getAttribute("data-idle")) * 1000;
   var warn = parseFloat(form.getAttribute("data-warn")) * 1000;
   var overlay = document.querySelector("[data-idle-warning]");
   var countdown = overlay.querySelector("[data-countdown]");
-  var last = Date.now();
+  var last = Date.now(), lastBeep = 0, audio = null;
   function touched() {
     last = Date.now();
     overlay.hidden = true;
   }
+  // Browsers let a page make sound only after a touch: the volunteer's first tap unlocks it.
+  function unlockAudio() {
+    var Context = window.AudioContext || window.webkitAudioContext;
+    if (!audio && Context) { audio = new Context(); }
+    if (audio && audio.state === "suspended") { audio.resume().catch(function () {}); }
+  }
+  function beep() {
+    if (navigator.vibrate) { navigator.vibrate([300, 150, 300]); }
+    if (!audio) { return; }
+    [0, 0.35].forEach(function (at) {
+      var tone = audio.createOscillator(), gain = audio.createGain();
+      tone.frequency.value = 880;
+      gain.gain.value = 0.4;
+      tone.connect(gain);
+      gain.connect(audio.destination);
+      tone.start(audio.currentTime + at);
+      tone.stop(audio.currentTime + at + 0.25);
+    });
+  }
   ["pointerdown", "keydown", "input", "touchstart", "wheel"].forEach(function (name) {
     document.addEventListener(name, touched, { capture: true, passive: true });
   });
+  document.addEventListener("pointerdown", unlockAudio, { capture: true, passive: true });
   overlay.querySelector("[data-continue]").addEventListener("click", touched);
   setInterval(function () {
     var quiet = Date.now() - last;
-    if (busy || !idle) { return; }
-    if (quiet >= idle + warn) {
-      form.reset();
-      goClean("cleared");
-    } else if (quiet >= idle) {
-      countdown.textContent = String(Math.ceil((idle + warn - quiet) / 1000));
+    if (busy || !idle || snapshot) { return; }
+    if (quiet >= idle) {
+      discard();
+    } else if (quiet >= idle - warn) {
+      countdown.textContent = String(Math.ceil((idle - quiet) / 1000));
       if (overlay.hidden) { overlay.hidden = false; overlay.querySelector("[data-continue]").focus(); }
+      if (Date.now() - lastBeep >= 5000) { lastBeep = Date.now(); beep(); }
     }
   }, 250);
 })();

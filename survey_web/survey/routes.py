@@ -149,12 +149,12 @@ def _submit(token: str):
             "That was quick, so your answers have not been saved yet. They are all still below: check them if "
             "you like, then tap 'Submit my answers'."))
 
-    # Only a device that answered here recently needs the other two queries.
+    # Only a device that answered here recently needs the other query. A kiosk tablet gets no exemption
+    # here: its interviews go through /kiosk/ with a signed-in volunteer.
     if answered_here:
         if existing_ids(claims.key):
             return _thanks(token, claims)  # a resent form: stored already
-        if guard.registered_kiosk() is None:
-            return _already_answered(point_id)
+        return _already_answered(point_id)
 
     # Only now, with a valid form, does the submission count against the limits, and a form token once.
     admitted = guard.admit(token, claims.key, FORM_MAX_AGE)

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from survey_web import jobs
 from survey_web.crypto import decrypt_contact, mask_phone
 from survey_web.extensions import db as _db
-from survey_web.models import Answer, BankVersion, Comment, KioskDevice, RefusalCount, Response
+from survey_web.models import Answer, BankVersion, Comment, RefusalCount, Response
 
 from ..conftest import hidden_fields
 from ..factories import GOOD_ANSWERS, Respondent, make_point
@@ -216,19 +216,6 @@ def test_same_phone_cannot_answer_the_same_point_twice_in_24_hours(app, db):
     phone.token = other.token
     assert phone.submit(GOOD_ANSWERS).status_code == 302, "another point is a new survey"
     assert count(Response) == 2
-
-
-def test_registered_kiosk_is_exempt_from_the_duplicate_rule(app, db):
-    """A tablet enrolled as a kiosk can submit many interviews for the same point."""
-    point = make_point()
-    url = app.test_cli_runner().invoke(args=["kiosk", "enrol", "5楼平板"]).output.strip()
-    tablet = Respondent(app, point.token)
-    assert tablet.client.get(url.replace("http://survey.test", "")).status_code == 200
-    assert tablet.client.get(url.replace("http://survey.test", "")).status_code == 404, "one-time link"
-    for _ in range(3):
-        assert tablet.submit(GOOD_ANSWERS).status_code == 302
-    assert count(Response) == 3
-    assert _db.session.scalar(select(KioskDevice.name)) == "5楼平板"
 
 
 def test_honeypot_submission_is_dropped_but_counted(app, db):

@@ -31,6 +31,14 @@ def field(html: str, name: str) -> str | None:
     return None
 
 
+def enrol(client, path: str):
+    """Open an enrolment link and confirm it, as a volunteer does on the tablet."""
+    page = client.get(path)
+    if page.status_code != 200:
+        return page
+    return client.post(path, data={"csrf_token": field(page.get_data(as_text=True), "csrf_token")})
+
+
 class Tablet:
     """A registered kiosk (its own cookie jar) on which volunteers sign in and run interviews."""
 
@@ -38,7 +46,7 @@ class Tablet:
         self.client = app.test_client()
         if register:
             url = app.test_cli_runner().invoke(args=["kiosk", "enrol", name]).output.strip()
-            assert self.client.get(url.replace(app.config["PUBLIC_BASE_URL"], "")).status_code == 200
+            assert enrol(self.client, url.replace(app.config["PUBLIC_BASE_URL"], "")).status_code == 200
 
     def sign_in(self, username: str = "volunteer"):
         page = self.client.get("/staff/login").get_data(as_text=True)
@@ -73,3 +81,11 @@ class Tablet:
         """POST as the outbox does: JSON answer, CSRF in a header."""
         headers = {"Accept": "application/json", "X-CSRFToken": self.csrf() if csrf is None else csrf}
         return self.client.post("/kiosk/interview", data=data, headers=headers)
+
+
+def ready_tablet(app, point, username: str = "volunteer", **kwargs) -> Tablet:
+    """A tablet (registered unless register=False) with USERNAME signed in and POINT chosen."""
+    tablet = Tablet(app, **kwargs)
+    assert tablet.sign_in(username).status_code == 302
+    assert tablet.choose(point).status_code == 303
+    return tablet

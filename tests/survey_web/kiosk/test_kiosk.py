@@ -11,19 +11,12 @@ from survey_web.extensions import db as _db
 from survey_web.models import Hospital, KioskDevice, Response, utcnow
 
 from ...factories import GOOD_ANSWERS, make_point
-from .helpers import Tablet, field, make_volunteer
+from .helpers import Tablet, field, make_volunteer, ready_tablet
 
 
 def responses() -> list[Response]:
     _db.session.expire_all()
     return list(_db.session.scalars(select(Response).order_by(Response.id)))
-
-
-def ready_tablet(app, point, username: str = "volunteer", **kwargs) -> Tablet:
-    tablet = Tablet(app, **kwargs)
-    assert tablet.sign_in(username).status_code == 302
-    assert tablet.choose(point).status_code == 303
-    return tablet
 
 
 def test_kiosk_pages_need_a_signed_in_volunteer(app, db):
@@ -106,17 +99,57 @@ def test_replayed_interview_is_stored_exactly_once(app, db):
     assert len(responses()) == 1
 
 
-def test_replay_under_another_volunteers_session_keeps_the_interviewer(app, db):
-    """Interviews queued by A and sent after B signed in on the tablet are still recorded as A's."""
+def test_round_token_counts_only_for_the_volunteer_it_was_issued_to(app, db):
+    """A volunteer of another hospital cannot send (and so credit to someone else) another volunteer's page."""
     point = make_point()
-    first, _second = make_volunteer("xiaochen"), make_volunteer("xiaoli")
+    first = make_volunteer("xiaochen")
+    other_hospital = Hospital(code="HX", name="另一家医院")
+    make_volunteer("xiaoli", hospital=other_hospital)
     tablet = ready_tablet(app, point, username="xiaochen")
     queued = tablet.payload(GOOD_ANSWERS)
     tablet.sign_out()
     assert tablet.send(queued, csrf="").status_code == 401, "nobody signed in: kept on the tablet"
     tablet.sign_in("xiaoli")
+    reply = tablet.send(queued)
+    assert reply.status_code == 403 and reply.get_json()["status"] == "other_volunteer"
+    assert responses() == []
+    tablet.sign_out()
+    tablet.sign_in("xiaochen")
     assert tablet.send(queued).status_code == 201
     assert [r.volunteer_id for r in responses()] == [first.id]
+
+
+def test_round_token_of_a_volunteer_moved_to_another_hospital_is_refused(app, db):
+    """Once the account belongs to another hospital, its rounds at the old hospital's points are refused."""
+    point = make_point()
+    volunteer = make_volunteer()
+    tablet = ready_tablet(app, point)
+    queued = tablet.payload(GOOD_ANSWERS)
+    volunteer.hospital = Hospital(code="HY", name="调往的医院")
+    _db.session.commit()
+    reply = tablet.send(queued)
+    assert reply.status_code == 403 and reply.get_json()["status"] == "other_hospital"
+    assert responses() == []
+
+
+def test_round_token_is_valid_a_day_so_interviews_cannot_be_backdated_by_weeks(app, db, monkeypatch):
+    """A page issued two days ago is refused as expired instead of storing an interview dated back then."""
+    point = make_point()
+    make_volunteer()
+    tablet = ready_tablet(app, point)
+    page = tablet.interview_page()
+    started = float(field(page, "started"))
+    real = time.time
+    monkeypatch.setattr(time, "time", lambda: real() + 2 * 86400)  # sent two days later
+    reply = tablet.send(tablet.payload(GOOD_ANSWERS, page, finished=f"{started + 60}"))
+    monkeypatch.setattr(time, "time", real)
+    assert reply.status_code == 400 and reply.get_json()["status"] == "expired"
+    assert responses() == []
+    fresh = tablet.interview_page()
+    issued = float(field(fresh, "started"))
+    assert tablet.send(tablet.payload(GOOD_ANSWERS, fresh, started=f"{issued - 86400}",
+                                      finished=f"{issued - 86000}")).status_code == 201
+    assert responses()[0].submitted_at.timestamp() >= issued - 61, "no earlier than the page was issued (-60 s skew)"
 
 
 def test_stale_csrf_token_is_refused_until_a_fresh_one_is_fetched(app, db):

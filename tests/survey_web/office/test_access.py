@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from survey_web.extensions import db as _db
-from survey_web.models import AuditEvent, UrgentAlert
+from survey_web.models import AuditEvent, KioskDevice, UrgentAlert
 from survey_web.models.problems import ProblemItem
 
 from .world import add_response, at, csrf_of, login, make_list, make_world
@@ -59,8 +59,15 @@ def world(app, db):
         "hospital_card_item": hospital_list.items[0].id, "hospital_item": hospital_list.items[1].id,
         "card_draft": card_list.items[0].id, "card_draft2": card_list.items[1].id,
         "card_live": card_list.items[2].id, "orth_live": orth_list.items[0].id, "other_item": other_list.items[0].id,
-        "quality": w.users["quality"].id,
+        "quality": w.users["quality"].id, "tablet": _tablet(),
     }
+
+
+def _tablet() -> int:
+    tablet = KioskDevice(name="5楼平板")
+    _db.session.add(tablet)
+    _db.session.commit()
+    return tablet.id
 
 
 CARD_ONLY = {"admin", "quality", "card"}
@@ -93,6 +100,7 @@ GETS = [
     ("admin.index", "/admin/", expect({"admin"})),
     ("admin.audit_log", "/admin/audit", expect({"admin"})),
     ("admin.new_user", "/admin/users/new", expect({"admin"})),
+    ("admin.tablets_index", "/admin/tablets", expect({"admin"})),
 ]
 # Changes: OK is a redirect after success (or 400 for a deliberately incomplete form that still passed access).
 POSTS = [
@@ -130,6 +138,11 @@ POSTS = [
      expect({"admin"}, ok=302)),
     ("admin.new_user", "/admin/users/new", {"username": "x"}, expect({"admin"}, ok=400)),
     ("admin.reset_two_factor", "/admin/users/{quality}/two-factor/reset", {}, expect({"admin"}, ok=302)),
+    ("admin.new_tablet", "/admin/tablets", {"name": "6楼平板", "hours": "24"}, expect({"admin"})),
+    ("admin.tablet_link", "/admin/tablets/{tablet}/link", {"name": "5楼平板", "hours": "24"}, expect({"admin"})),
+    ("admin.tablet_settings", "/admin/tablets/{tablet}/settings", {"name": "5楼平板", "idle_minutes": "6"},
+     expect({"admin"}, ok=302)),
+    ("admin.revoke_tablet", "/admin/tablets/{tablet}/revoke", {}, expect({"admin"}, ok=302)),
 ]
 
 
