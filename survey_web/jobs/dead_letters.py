@@ -23,7 +23,8 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from ..dbsession import discard_session
 from ..extensions import db
-from ..models import Comment, CommentStatus, Department, Response, SurveyPoint, utcnow
+from ..models import Comment, Department, Response, SurveyPoint, utcnow
+from ..models.responses import CommentStatus
 
 log = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """staff two-factor sign-in (TOTP): an encrypted secret and the last time step used
 
-Revision ID: 0007_sec_two_factor
+Revision ID: 0007_two_factor
 Revises: 0006_false_alarm
 Create Date: 2026-12-05 08:40:00
 
@@ -10,7 +10,7 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0007_sec_two_factor'
+revision = '0007_two_factor'
 down_revision = '0006_false_alarm'
 branch_labels = None
 depends_on = None

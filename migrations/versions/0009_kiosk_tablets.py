@@ -1,7 +1,7 @@
 """kiosk tablets: expiring enrolment links, a bounded tablet cookie, revocation, per-tablet idle timeout
 
-Revision ID: 0007_kiosk_tablets
-Revises: 0006_false_alarm
+Revision ID: 0009_kiosk_tablets
+Revises: 0008_receipts_retention
 Create Date: 2026-12-05 08:40:00
 
 Hand-written and self-contained (no app imports). Tablets enrolled before this revision keep working
@@ -13,8 +13,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0007_kiosk_tablets'
-down_revision = '0006_false_alarm'
+revision = '0009_kiosk_tablets'
+down_revision = '0008_receipts_retention'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """receipt codes (hashed), removal of free text after the retention period, daily device-hash keys
 
-Revision ID: 0007_privacy_receipts_retention
-Revises: 0006_false_alarm
+Revision ID: 0008_receipts_retention
+Revises: 0007_two_factor
 Create Date: 2026-12-05 08:40:00
 
 Hand-written and self-contained (no app imports). Existing responses have no receipt; existing device
@@ -11,8 +11,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0007_privacy_receipts_retention'
-down_revision = '0006_false_alarm'
+revision = '0008_receipts_retention'
+down_revision = '0007_two_factor'
 branch_labels = None
 depends_on = None
 
