@@ -86,6 +86,7 @@ class Comment(db.Model):
     __table_args__ = (
         CheckConstraint("status IN ('pending', 'done', 'failed')", name="status"),
         Index("ix_comments_status_created", "status", "created_at"),
+        Index("ix_comments_uncertainty", "uncertainty"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -99,6 +100,8 @@ class Comment(db.Model):
     model_version: Mapped[str | None] = mapped_column(String(64))
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)
     urgent_reason: Mapped[str | None] = mapped_column(String(24))
+    # 0 = the model is sure of every decision .. 1 = a coin toss on one (analysis.uncertainty)
+    uncertainty: Mapped[float | None] = mapped_column(Float)
 
     response: Mapped[Response] = relationship(back_populates="comment")
     themes: Mapped[list[CommentTheme]] = relationship(back_populates="comment", cascade="all, delete-orphan")

@@ -20,6 +20,7 @@ from ..models import Comment, Department, Response, SurveyPoint, UrgentAlert
 from ..models.alerts import still_urgent
 from . import bp
 from .access import OFFICE_ROLES, comment_or_404, comments_query
+from .confirm import to_confirm
 from .forms import CommentFilterForm, CorrectionForm, EmptyForm
 from .paging import paginate
 from .routes import MODE_LABELS, POLARITY_LABELS, show_dt, theme_label
@@ -50,7 +51,8 @@ def _filter_form() -> CommentFilterForm:
         SelectChoice(k, str(v)) for k, v in MODE_LABELS.items()]
     form.reviewed.choices = [SelectChoice("", _("Reviewed or not")),
                              SelectChoice("yes", _("Corrected by staff")),
-                             SelectChoice("no", _("Model labels only"))]
+                             SelectChoice("no", _("Model labels only")),
+                             SelectChoice("confirm", _("To confirm: least sure first"))]
     form.validate()
     return form
 
@@ -77,11 +79,14 @@ def filtered_query(form: CommentFilterForm):
         query = query.where(still_urgent() if urgent == "yes" else ~still_urgent())
     if mode := _ok(form.mode):
         query = query.where(Response.mode == mode)
-    if state := _ok(form.reviewed):
+    state = _ok(form.reviewed)
+    if state in ("yes", "no"):
         query = query.where(reviewed(Comment.id) if state == "yes" else ~reviewed(Comment.id))
     if keyword := _ok(form.q):
         escaped = keyword.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         query = query.where(Comment.text.ilike(f"%{escaped}%", escape="\\"))
+    if state == "confirm":
+        return to_confirm(query)
     return query.order_by(Response.submitted_at.desc(), Comment.id.desc())
 
 
