@@ -27,6 +27,7 @@ from analysis.metrics import compute_metrics
 from analysis.urgent import REASONS
 
 REAL_TEST = "real-held-out"
+MIN_SOURCE = 10  # a source with fewer comments in a set is reported pooled with its family ("web-*")
 SUMMARY_KEYS = ("n", "micro_precision", "micro_recall", "micro_f1", "macro_f1", "polarity_accuracy",
                 "urgent_recall", "urgent_precision", "urgent_support", "urgent_predicted")
 
@@ -46,6 +47,12 @@ def _summary(gold: Sequence[Example], results: Sequence[Any], codes: Sequence[st
     m = compute_metrics(gold, [r.themes for r in results], [r.urgent for r in results],
                         [r.urgent_reason for r in results], codes)
     return {k: m[k] for k in SUMMARY_KEYS}
+
+
+def source_groups(sources: Sequence[str]) -> list[str]:
+    """Each row's reporting group: its source, or ``<family>-*`` when the source is thin in this set."""
+    counts = Counter(sources)
+    return [s if counts[s] >= MIN_SOURCE or "-" not in s else s.split("-", 1)[0] + "-*" for s in sources]
 
 
 def urgent_confusion(gold: Sequence[Example], results: Sequence[Any]) -> dict[str, dict[str, int]]:
@@ -71,11 +78,11 @@ def scorecard(model: Any, sets: dict[str, list[Example]]) -> dict[str, Any]:
             idx = [i for i, ex in enumerate(gold) if is_long(ex.text) == keep]
             if idx:
                 entry[label] = _summary([gold[i] for i in idx], [results[i] for i in idx], model.codes)
-        sources = Counter(ex.source for ex in gold)
-        if len(sources) > 1:
+        group = source_groups([ex.source for ex in gold])
+        if len(set(group)) > 1:
             entry["by_source"] = {}
-            for src in sorted(sources):
-                idx = [i for i, ex in enumerate(gold) if ex.source == src]
+            for src in sorted(set(group)):
+                idx = [i for i, g in enumerate(group) if g == src]
                 entry["by_source"][src] = _summary([gold[i] for i in idx], [results[i] for i in idx], model.codes)
         if name.startswith("real"):
             entry["urgent_by_reason"] = urgent_confusion(gold, results)
