@@ -12,7 +12,6 @@ from collections.abc import Sequence
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.linear_model import LogisticRegression
 
 from analysis.features import Featurizer
 
@@ -60,6 +59,8 @@ class Stacker:
 
     def fit(self, feats: np.ndarray, y: np.ndarray, weight: np.ndarray) -> Stacker:
         """Fit one small logistic regression per theme (themes with one class keep the identity)."""
+        from sklearn.linear_model import LogisticRegression
+
         for t in range(feats.shape[1]):
             if 0 < y[:, t].sum() < len(y):
                 clf = LogisticRegression(C=STACK_C, max_iter=1000).fit(feats[:, t, :], y[:, t], sample_weight=weight)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.linear_model import LogisticRegression
 
 from analysis.evidence import Stacker, best_clause, clause_scores, length_feature, stack_features
 from analysis.features import Featurizer, doc_groups, urgent_lexicon_matrix
@@ -18,7 +18,7 @@ from analysis.threads import single_threaded
 from analysis.uncertainty import uncertainty
 from analysis.urgent import LexiconHit, lexicon_scan
 
-MODEL_FORMAT = 4  # bump whenever the pickled structure or features change
+MODEL_FORMAT = 5  # bump whenever the pickled structure or features change
 BATCH_SIZE = 2000
 # Without a lexicon hit, two kinds of comment need a confident classifier before they alarm anyone:
 # a signal seen only negated ("拒收红包") and a comment whose every theme is praise ("核对很仔细，很放心").
@@ -88,11 +88,12 @@ class Model:
     stacker: Stacker  # clause + comment evidence -> calibrated log-odds
     logit_thresholds: np.ndarray  # per-theme thresholds on the calibrated log-odds
     fallback_margin: float  # take the best theme if within this margin of its threshold
-    polarity: LogisticRegression | ConstantClassifier  # classes: 0 = neg, 1 = pos
-    urgent: LogisticRegression | ConstantClassifier  # sees text features only
-    urgent_stack: LogisticRegression | ConstantClassifier  # classifier + lexicon evidence -> probability
+    # Fitted logistic regressions are kept as analysis.compact.Linear (or ConstantClassifier)
+    polarity: Any  # classes: 0 = neg, 1 = pos
+    urgent: Any  # sees text features only
+    urgent_stack: Any  # classifier + lexicon evidence -> probability
     urgent_threshold: float  # on the urgent_stack probability (recall first)
-    reason: LogisticRegression | None  # sees text + urgent-lexicon features
+    reason: Any  # None, or sees text + urgent-lexicon features
     default_reason: str
 
     def raw(self, texts: list[str]) -> RawPredictions:

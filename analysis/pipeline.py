@@ -71,8 +71,6 @@ def worse_metrics(metrics: dict[str, Any], previous: dict[str, Any], guard: str)
 def build(labels: Path | None = None) -> tuple[Any, dict[str, Any], dict[str, Any], list[Example]]:
     """Train on the training portion (tuning on the real validation split); returns (model, meta,
     metrics, guard examples). ``metrics`` are the guard set's figures plus the whole scorecard."""
-    import sklearn
-
     from analysis.model import MODEL_FORMAT
     from analysis.scorecard import evaluation_sets, scorecard
     from analysis.taxonomy import CODES, THEMES
@@ -92,7 +90,7 @@ def build(labels: Path | None = None) -> tuple[Any, dict[str, Any], dict[str, An
     metrics["scorecard"] = scorecard(model, evaluation_sets(labels))
     meta = {
         "version": version,
-        "sklearn_version": sklearn.__version__,
+        "sklearn_version": artifacts.sklearn_version(),
         "model_format": MODEL_FORMAT,
         "python_version": platform.python_version(),
         "data_hash": version.rsplit("-", 1)[1],

@@ -15,6 +15,7 @@ import scipy.sparse as sp
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold
 
+from analysis.compact import compact
 from analysis.corpus import Example
 from analysis.evidence import Stacker, best_clause, clause_scores, length_feature, stack_features
 from analysis.features import Featurizer, doc_groups, urgent_lexicon_matrix
@@ -58,8 +59,9 @@ def _fit_binary(x: Any, y: np.ndarray, c: float, w: np.ndarray, balanced: bool =
 
 def _fit_themes(x: sp.csr_matrix, y: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Fit one binary model per theme; returns (coef matrix, intercepts)."""
-    coef = np.zeros((x.shape[1], y.shape[1]), dtype=np.float32)
-    intercept = np.full(y.shape[1], -10.0, dtype=np.float32)
+    # float64 like the features: a float32 matrix would be converted on every product (the worker's cost)
+    coef = np.zeros((x.shape[1], y.shape[1]), dtype=np.float64)
+    intercept = np.full(y.shape[1], -10.0, dtype=np.float64)
     for t in range(y.shape[1]):
         if 0 < y[:, t].sum() < len(y):
             clf = _logreg(THEME_C).fit(x, y[:, t], sample_weight=w)
@@ -174,7 +176,8 @@ def _train(examples: list[Example], codes: tuple[str, ...], theme_words: dict[st
     polarity = _fit_binary(pol_x, ypol, POLARITY_C, np.array([w[i] for i, _ in pairs]), balanced=False)
 
     model = Model(version, codes, featurizer, coef, intercept, raw_thresholds, stacker,
-                  np.zeros(len(codes)), 0.0, polarity, urgent, urgent_stack, 0.5, reason, default_reason)
+                  np.zeros(len(codes)), 0.0, compact(polarity), compact(urgent), compact(urgent_stack), 0.5,
+                  compact(reason), default_reason)
 
     # Tuning rows: out-of-fold training rows plus the real validation split (scored by the final model).
     generic = [is_no_subject(p.plain) for p in preps]
