@@ -59,12 +59,15 @@ class RawPredictions:
         return 1.0 / (1.0 + np.exp(-self.theme_logits))
 
 
-def urgent_features(cls_prob: np.ndarray, hits: list[LexiconHit], length: np.ndarray) -> np.ndarray:
-    """Urgent decision features: classifier log-odds, lexicon hits per reason, negated-only, length."""
+def urgent_features(cls_prob: np.ndarray, hits: list[LexiconHit], length: np.ndarray,
+                    alarm_logits: np.ndarray) -> np.ndarray:
+    """Urgent decision features: classifier log-odds, lexicon hits per reason, negated-only, length, and the
+    calibrated log-odds of the alarm themes (safety, ethics, privacy)."""
     from analysis.urgent import REASONS
 
     p = np.clip(cls_prob, 1e-4, 1 - 1e-4)
-    f = np.zeros((len(hits), 4 + len(REASONS)))
+    f = np.zeros((len(hits), 4 + len(REASONS) + alarm_logits.shape[1]))
+    f[:, 4 + len(REASONS):] = np.clip(alarm_logits, -10, 10)
     f[:, 0] = np.log(p / (1 - p))
     for i, hit in enumerate(hits):
         f[i, 1] = bool(hit.reasons)
@@ -183,7 +186,8 @@ class Model:
     def urgent_probability(self, raw: RawPredictions) -> np.ndarray:
         """Probability that each comment is urgent, from the text classifier and the lexicon together."""
         cls = self.urgent.predict_proba(raw.doc_matrix)[:, 1]
-        feats = urgent_features(cls, raw.hits, length_feature(doc_groups(raw.preps)))
+        alarm = [self.codes.index(c) for c in sorted(ALARM_THEMES) if c in self.codes]
+        feats = urgent_features(cls, raw.hits, length_feature(doc_groups(raw.preps)), raw.theme_logits[:, alarm])
         return self.urgent_stack.predict_proba(feats)[:, 1]
 
     def is_urgent(self, hit: LexiconHit, prob: float, generic: bool, praise_only: bool = False) -> bool:
