@@ -213,7 +213,12 @@ def _train(examples: list[Example], codes: tuple[str, ...], theme_words: dict[st
     flagged = tune_u[real_rows] >= model.urgent_threshold
     real_yu = tune_yu[real_rows] == 1
     detected = model.detect(tune_raw)
+    errors = {c: [0, 0, 0] for c in codes}  # tp, fp, fn on the real tuning rows
+    for i in real_rows:
+        for t in gold_sets[i] | set(detected[i]):
+            errors[codes[t]][0 if t in gold_sets[i] and t in detected[i] else 1 if t in detected[i] else 2] += 1
     info = {
+        "real_tuning_errors": errors,
         "real_tuning_micro_f1": micro_f1([gold_sets[i] for i in real_rows], [set(detected[i]) for i in real_rows]),
         "real_tuning_urgent_recall": float((flagged & real_yu).sum() / max(real_yu.sum(), 1)),
         "real_tuning_urgent_precision": float((flagged & real_yu).sum() / max(flagged.sum(), 1)),
