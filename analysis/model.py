@@ -18,7 +18,7 @@ from analysis.threads import single_threaded
 from analysis.uncertainty import uncertainty
 from analysis.urgent import LexiconHit, lexicon_scan
 
-MODEL_FORMAT = 5  # bump whenever the pickled structure or features change
+MODEL_FORMAT = 6  # bump whenever the pickled structure or features change
 BATCH_SIZE = 2000
 # Without a lexicon hit, two kinds of comment need a confident classifier before they alarm anyone:
 # a signal seen only negated ("拒收红包") and a comment whose every theme is praise ("核对很仔细，很放心").
