@@ -104,12 +104,13 @@ def _stitch(n: int, folds: list, parts: list[np.ndarray]) -> np.ndarray:
 
 def urgent_threshold(prob: np.ndarray, y: np.ndarray, w: np.ndarray, target: float = URGENT_RECALL_TARGET) -> float:
     """Largest probability threshold whose weighted recall still meets ``target``."""
-    if (y * w).sum() == 0:
+    pos = (y == 1) & (w > 0)
+    if not pos.any():
         return 0.5
-    for thr in np.round(np.arange(0.9, 0.019, -0.01), 2):
-        if ((prob >= thr) * y * w).sum() / (y * w).sum() >= target:
-            return float(thr)
-    return 0.02
+    order = np.argsort(-prob[pos], kind="stable")
+    p, pw = prob[pos][order], w[pos][order]
+    k = int(np.searchsorted(np.cumsum(pw) / pw.sum(), target - 1e-9))
+    return float(min(p[min(k, len(p) - 1)], 0.9))
 
 
 def train_model(examples: list[Example], codes: tuple[str, ...], theme_words: dict[str, tuple[str, ...]],
