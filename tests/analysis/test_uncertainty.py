@@ -48,3 +48,16 @@ def test_unfitted_stacker_passes_the_comment_score_through() -> None:
     doc = np.array([[1.5, -2.0]])
     feats = stack_features(doc, np.array([[3.0, 0.0]]), np.array([1.0]))
     assert np.allclose(Stacker(2).logit(feats), doc)
+
+
+def test_urgent_threshold_is_the_highest_meeting_the_recall_target() -> None:
+    """The threshold is the score of the positive that brings weighted recall to the target; zero-weight
+    rows (written text when tuning on real) do not count."""
+    from analysis.train import urgent_threshold
+
+    prob = np.array([0.9, 0.8, 0.6, 0.3, 0.031, 0.5, 0.2, 0.99])
+    y = np.array([1, 1, 1, 1, 1, 0, 0, 1])
+    w = np.array([1, 1, 1, 1, 1, 1, 1, 0.0])
+    assert urgent_threshold(prob, y, w, 0.8) == 0.3
+    assert urgent_threshold(prob, y, w, 0.9) == 0.031
+    assert urgent_threshold(prob, y, np.zeros(8), 0.9) == 0.5
