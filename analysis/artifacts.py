@@ -98,16 +98,22 @@ def read_json(version: str, name: str) -> dict[str, Any]:
         raise StaleArtifact(f"cannot read {path}: {exc}") from exc
 
 
+def sklearn_version() -> str:
+    """The installed scikit-learn's version, without importing it (a second of start-up)."""
+    from importlib.metadata import version
+
+    return version("scikit-learn")
+
+
 def load(version: str) -> Any:
     """Load a model artifact; StaleArtifact if unusable (other scikit-learn version or format)."""
     import joblib
-    import sklearn
 
     meta = read_json(version, META_FILE)
-    if meta.get("sklearn_version") != sklearn.__version__:
+    if meta.get("sklearn_version") != sklearn_version():
         raise StaleArtifact(
             f"artifact {version} was written by scikit-learn {meta.get('sklearn_version')}, "
-            f"running {sklearn.__version__}"
+            f"running {sklearn_version()}"
         )
     from analysis.model import MODEL_FORMAT
 

@@ -30,7 +30,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
                           "message": outcome.message, "metrics": outcome.metrics,
                           "previous": outcome.previous}, ensure_ascii=False, indent=2))
     else:
-        print(format_metrics(outcome.metrics, title=f"held-out metrics of {outcome.version}"))
+        print(format_metrics(outcome.metrics, title=f"{outcome.metrics['guard_set']} metrics of {outcome.version}"))
         print(outcome.message)
     if not outcome.activated:
         print(outcome.message, file=sys.stderr)
@@ -40,21 +40,22 @@ def _cmd_train(args: argparse.Namespace) -> int:
 
 def _cmd_evaluate(args: argparse.Namespace) -> int:
     from analysis import load_model
-    from analysis.corpus import load_corpus, read_jsonl, split
-    from analysis.pipeline import evaluate_model
-    from analysis.report import format_metrics
 
     model = load_model()
     if args.file:
-        examples, where = read_jsonl(args.file), str(args.file)
+        from analysis.corpus import read_jsonl
+        from analysis.pipeline import evaluate_model
+        from analysis.report import format_metrics
+
+        metrics = evaluate_model(model, read_jsonl(args.file))
+        metrics["model_version"] = model.version
+        text = format_metrics(metrics, title=f"model {model.version} on {args.file}")
     else:
-        examples, where = split(load_corpus())[1], "held-out split"
-    metrics = evaluate_model(model, examples)
-    metrics["model_version"] = model.version
-    if args.json:
-        print(json.dumps(metrics, ensure_ascii=False, indent=2))
-    else:
-        print(format_metrics(metrics, title=f"model {model.version} on {where}"))
+        from analysis.scorecard import evaluation_sets, format_scorecard, scorecard
+
+        metrics = scorecard(model, evaluation_sets())
+        text = format_scorecard(metrics)
+    print(json.dumps(metrics, ensure_ascii=False, indent=2) if args.json else text)
     return 0
 
 
@@ -69,8 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="activate even if held-out metrics are worse")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=_cmd_train)
-    p = sub.add_parser("evaluate", help="metrics on the held-out split or a labelled file")
-    p.add_argument("--file", type=Path, help="labelled JSONL file, e.g. analysis/eval/fresh2.jsonl")
+    p = sub.add_parser("evaluate", help="figures per set (ours, eval files, real validation, real held-out), "
+                                        "per length and per source; or per theme on one labelled file")
+    p.add_argument("--file", type=Path, help="one labelled JSONL file, e.g. analysis/eval/fresh2.jsonl")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=_cmd_evaluate)
     return parser

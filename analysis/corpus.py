@@ -1,4 +1,10 @@
-"""Labelled corpus loading, validation and the deterministic held-out split."""
+"""Labelled corpus loading, validation and the deterministic splits.
+
+Two kinds of text: comments written for the project (``corpus/*.jsonl``, source ``ours``) and real
+public comments (``corpus/real/*.jsonl``, each with its ``source``). Written text keeps its 20 %
+held-out split; real text is split by a hash of its normalised text into a held-out test part that
+nothing trains or tunes on, a validation part for thresholds and a training part.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,7 +23,13 @@ log = logging.getLogger(__name__)
 DEFAULT_CORPUS_DIR = Path(__file__).with_name("corpus")
 DEFAULT_EVAL_DIR = Path(__file__).with_name("eval")
 HELD_OUT_PERCENT = 20
+REAL_SUBDIR = "real"
+REAL_TEST_PERCENT = 25  # real held-out test split: never trained or tuned on
+REAL_VAL_PERCENT = 15  # real validation split: thresholds and calibration
+WRITTEN = "ours"
+LONG_CHARS = 60  # comments longer than this count as long in the reports
 POLARITIES = ("pos", "neg")
+_KEY_DROP = re.compile(r"[\W_]+")
 
 
 @dataclass(slots=True)
@@ -27,6 +40,13 @@ class Example:
     themes: dict[str, str] = field(default_factory=dict)
     urgent: bool = False
     urgent_reason: str | None = None
+    source: str = WRITTEN  # "ours" for text written for the project, else the real source id
+    kind: str | None = None  # review, letter, hotline, board, forum, news (real text)
+
+    @property
+    def is_real(self) -> bool:
+        """True for a real public comment (or a staff correction of one)."""
+        return self.source != WRITTEN
 
 
 def corpus_dir() -> Path:
@@ -52,6 +72,26 @@ def is_held_out(text: str) -> bool:
     return int.from_bytes(digest[:4], "big") % 100 < HELD_OUT_PERCENT
 
 
+def split_key(text: str) -> str:
+    """The text a split is decided on: normalised, without punctuation or spaces.
+
+    Near-identical copies (a letter posted twice, traditional and simplified versions) share a key,
+    so they always fall into the same split.
+    """
+    from analysis.normalize import normalize
+
+    return _KEY_DROP.sub("", normalize(text))
+
+
+def real_part(text: str) -> str:
+    """``"test"``, ``"val"`` or ``"train"`` for a real comment, from a stable hash of its key."""
+    digest = hashlib.sha1(("real:" + split_key(text)).encode("utf-8")).digest()
+    bucket = int.from_bytes(digest[:4], "big") % 100
+    if bucket < REAL_TEST_PERCENT:
+        return "test"
+    return "val" if bucket < REAL_TEST_PERCENT + REAL_VAL_PERCENT else "train"
+
+
 def parse_example(obj: object, codes: set[str]) -> Example:
     """Validate one decoded JSON object and build an Example (ValueError if invalid)."""
     if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
@@ -68,7 +108,12 @@ def parse_example(obj: object, codes: set[str]) -> Example:
     reason = obj.get("urgent_reason")
     if reason is not None and reason not in REASONS:
         raise ValueError(f"bad urgent_reason {reason!r}")
-    return Example(text=obj["text"], themes=clean, urgent=urgent, urgent_reason=reason if urgent else None)
+    source = obj.get("source") or WRITTEN
+    kind = obj.get("kind")
+    if not isinstance(source, str) or (kind is not None and not isinstance(kind, str)):
+        raise ValueError("'source' and 'kind' must be strings")
+    return Example(text=obj["text"], themes=clean, urgent=urgent, urgent_reason=reason if urgent else None,
+                   source=source, kind=kind)
 
 
 def read_jsonl(path: Path) -> list[Example]:
@@ -93,25 +138,82 @@ def training_files(directory: Path | None = None) -> list[Path]:
     return sorted((directory or corpus_dir()).glob("*.jsonl"))
 
 
+def real_files(directory: Path | None = None) -> list[Path]:
+    """The real-comment files (``corpus/real/*.jsonl``)."""
+    return sorted(((directory or corpus_dir()) / REAL_SUBDIR).glob("*.jsonl"))
+
+
+def _real(directory: Path | None = None) -> list[Example]:
+    out: list[Example] = []
+    for path in real_files(directory):
+        for ex in read_jsonl(path):
+            if not ex.is_real:  # a real file's rows are real even when a row forgot its source
+                ex.source = path.stem
+            out.append(ex)
+    return out
+
+
+def real_test_set(directory: Path | None = None) -> list[Example]:
+    """The real held-out test split: never trained on, never tuned on."""
+    return [ex for ex in _real(directory) if real_part(ex.text) == "test"]
+
+
+def unseen_keys(directory: Path | None = None) -> set[str]:
+    """Split keys no training or tuning may see: evaluation sets and the real test split."""
+    keys = {split_key(ex.text) for path in eval_files() for ex in read_jsonl(path)}
+    keys.update(split_key(ex.text) for ex in real_test_set(directory))
+    return keys
+
+
 def load_corpus(labels: Path | None = None, directory: Path | None = None) -> list[Example]:
-    """Corpus examples plus staff-corrected labels (which override same-text corpus rows)."""
+    """Written and real (non-test) examples plus staff-corrected labels (which override same-text rows).
+
+    Staff labels are real hospital comments: without a ``source`` they count as source ``staff``.
+    """
     by_text: dict[str, Example] = {}
     for path in training_files(directory):
         for ex in read_jsonl(path):
             by_text[ex.text.strip()] = ex
+    for ex in _real(directory):
+        by_text[ex.text.strip()] = ex
     if labels is not None:
         for ex in read_jsonl(labels):
+            if not ex.is_real:
+                ex.source = "staff"
             by_text[ex.text.strip()] = ex
-    # Leakage guard: never train on a text that is also in an evaluation set.
-    unseen = {ex.text.strip() for path in eval_files() for ex in read_jsonl(path)}
-    return [ex for text, ex in by_text.items() if text not in unseen]
+    # Leakage guard: never train or tune on a text (or a near copy) of an evaluation set or the real test split.
+    unseen = unseen_keys(directory)
+    return [ex for ex in by_text.values() if split_key(ex.text) not in unseen]
+
+
+def part_of(ex: Example) -> str:
+    """``"train"``, ``"val"`` or ``"held_out"`` for an example of ``load_corpus``.
+
+    Written text: 20 % held out by hash. Real text from the corpus: its real split (the test part never
+    reaches here). Staff corrections always train.
+    """
+    if ex.source == "staff":
+        return "train"
+    if not ex.is_real:
+        return "held_out" if is_held_out(ex.text) else "train"
+    return "val" if real_part(ex.text) == "val" else "train"
 
 
 def split(examples: list[Example]) -> tuple[list[Example], list[Example]]:
-    """Split into (train, held_out) by text hash."""
-    train = [ex for ex in examples if not is_held_out(ex.text)]
-    held = [ex for ex in examples if is_held_out(ex.text)]
+    """Split into (train, written held_out) by text hash; real validation rows go to neither."""
+    train = [ex for ex in examples if part_of(ex) == "train"]
+    held = [ex for ex in examples if part_of(ex) == "held_out"]
     return train, held
+
+
+def validation(examples: list[Example]) -> list[Example]:
+    """The real validation rows of ``examples`` (threshold tuning and calibration)."""
+    return [ex for ex in examples if part_of(ex) == "val"]
+
+
+def is_long(text: str) -> bool:
+    """A long comment for the per-length reports."""
+    return len(text.strip()) > LONG_CHARS
 
 
 def data_hash(examples: list[Example]) -> str:

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import CountVectorizer
 
+from analysis.compact import CharVocab, TokenVocab
 from analysis.segment import Prepared
 from analysis.urgent import REASONS, LexiconHit
 
@@ -36,10 +37,12 @@ class Featurizer:
     """Vocabularies, IDF weights and the clause -> comment aggregation."""
 
     def __init__(self, codes: tuple[str, ...], theme_words: dict[str, tuple[str, ...]]) -> None:
+        from sklearn.feature_extraction.text import CountVectorizer
+
         self.codes = codes
-        self.word = CountVectorizer(analyzer=identity, dtype=np.float32)
-        self.char = CountVectorizer(analyzer="char_wb", ngram_range=CHAR_NGRAMS, min_df=CHAR_MIN_DF,
-                                    lowercase=False, dtype=np.float32)
+        self.word: Any = CountVectorizer(analyzer=identity, dtype=np.float32)
+        self.char: Any = CountVectorizer(analyzer="char_wb", ngram_range=CHAR_NGRAMS, min_df=CHAR_MIN_DF,
+                                         lowercase=False, dtype=np.float32)
         self.word_themes: dict[str, list[int]] = {}
         for idx, code in enumerate(codes):
             for word in theme_words.get(code, ()):
@@ -53,6 +56,8 @@ class Featurizer:
         """Fit vocabularies and IDF on whole comments."""
         self.word.fit([d.tokens for d in docs])
         self.char.fit([d.text for d in docs])
+        self.word = TokenVocab(self.word.vocabulary_)  # plain counters: loading needs no scikit-learn
+        self.char = CharVocab(self.char.vocabulary_, CHAR_NGRAMS)
         self.n_word, self.n_char = len(self.word.vocabulary_), len(self.char.vocabulary_)
         counts = self.aggregate(doc_groups(docs), self.clause_counts(docs))
         df = np.bincount(counts.indices, minlength=counts.shape[1]).astype(np.float64)

@@ -1,22 +1,24 @@
-"""The trained classifier: theme detection, clause-level polarity, urgent flag."""
+"""The trained classifier: clause-level theme evidence, clause-level polarity, urgent flag."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.linear_model import LogisticRegression
 
+from analysis.evidence import Stacker, best_clause, clause_scores, length_feature, stack_features
 from analysis.features import Featurizer, doc_groups, urgent_lexicon_matrix
 from analysis.lexicon import is_no_subject
 from analysis.polarity import polarity_matrix
 from analysis.result import Classification
 from analysis.segment import Prepared, prepare_many
 from analysis.threads import single_threaded
+from analysis.uncertainty import uncertainty
 from analysis.urgent import LexiconHit, lexicon_scan
 
-MODEL_FORMAT = 3  # bump whenever the pickled structure or features change
+MODEL_FORMAT = 6  # bump whenever the pickled structure or features change
 BATCH_SIZE = 2000
 # Without a lexicon hit, two kinds of comment need a confident classifier before they alarm anyone:
 # a signal seen only negated ("拒收红包") and a comment whose every theme is praise ("核对很仔细，很放心").
@@ -44,10 +46,36 @@ class RawPredictions:
     preps: list[Prepared]
     clause_counts: sp.csr_matrix
     doc_matrix: sp.csr_matrix
-    theme_scores: np.ndarray
+    theme_scores: np.ndarray  # whole-comment decision scores
     hits: list[LexiconHit]
     urgent_matrix: sp.csr_matrix
     generic: list[bool]  # no-subject comments
+    clause_scores: np.ndarray  # (n_clauses, n_themes)
+    theme_logits: np.ndarray  # calibrated log-odds from the clause/comment evidence
+
+    @property
+    def theme_prob(self) -> np.ndarray:
+        """Calibrated theme probabilities, (n, n_themes)."""
+        return 1.0 / (1.0 + np.exp(-self.theme_logits))
+
+
+def urgent_features(cls_prob: np.ndarray, hits: list[LexiconHit], length: np.ndarray,
+                    alarm_logits: np.ndarray) -> np.ndarray:
+    """Urgent decision features: classifier log-odds, lexicon hits per reason, negated-only, length, and the
+    calibrated log-odds of the alarm themes (safety, ethics, privacy)."""
+    from analysis.urgent import REASONS
+
+    p = np.clip(cls_prob, 1e-4, 1 - 1e-4)
+    f = np.zeros((len(hits), 4 + len(REASONS) + alarm_logits.shape[1]))
+    f[:, 4 + len(REASONS):] = np.clip(alarm_logits, -10, 10)
+    f[:, 0] = np.log(p / (1 - p))
+    for i, hit in enumerate(hits):
+        f[i, 1] = bool(hit.reasons)
+        f[i, 2] = bool(hit.negated) and not hit.reasons
+        for r in hit.reasons:
+            f[i, 4 + REASONS.index(r)] = 1.0
+    f[:, 3] = length
+    return f
 
 
 @dataclass
@@ -59,12 +87,16 @@ class Model:
     featurizer: Featurizer
     theme_coef: np.ndarray  # (n_features, n_themes)
     theme_intercept: np.ndarray  # (n_themes,)
-    theme_thresholds: np.ndarray  # decision-function thresholds, (n_themes,)
+    theme_thresholds: np.ndarray  # decision-function thresholds (polarity context clauses), (n_themes,)
+    stacker: Stacker  # clause + comment evidence -> calibrated log-odds
+    logit_thresholds: np.ndarray  # per-theme thresholds on the calibrated log-odds
     fallback_margin: float  # take the best theme if within this margin of its threshold
-    polarity: LogisticRegression | ConstantClassifier  # classes: 0 = neg, 1 = pos
-    urgent: LogisticRegression | ConstantClassifier  # sees text features only (independent of the lexicon)
-    urgent_threshold: float  # probability threshold (low, recall first)
-    reason: LogisticRegression | None  # sees text + urgent-lexicon features
+    # Fitted logistic regressions are kept as analysis.compact.Linear (or ConstantClassifier)
+    polarity: Any  # classes: 0 = neg, 1 = pos
+    urgent: Any  # sees text features only
+    urgent_stack: Any  # classifier + lexicon evidence -> probability
+    urgent_threshold: float  # on the urgent_stack probability (recall first)
+    reason: Any  # None, or sees text + urgent-lexicon features
     default_reason: str
 
     def raw(self, texts: list[str]) -> RawPredictions:
@@ -76,13 +108,16 @@ class Model:
         hits = [lexicon_scan(p.plain) for p in preps]
         u = sp.hstack([x, urgent_lexicon_matrix(hits)], format="csr")
         generic = [is_no_subject(p.plain) for p in preps]
-        return RawPredictions(preps, counts, x, scores, hits, u, generic)
+        groups = doc_groups(preps)
+        cs = clause_scores(self.featurizer, counts, self.theme_coef, self.theme_intercept)
+        logits = self.stacker.logit(stack_features(scores, best_clause(groups, cs, scores), length_feature(groups)))
+        return RawPredictions(preps, counts, x, scores, hits, u, generic, cs, logits)
 
     def detect(self, raw: RawPredictions) -> list[list[int]]:
         """Theme indices detected per comment (none for no-subject comments)."""
-        margin = raw.theme_scores - self.theme_thresholds
+        margin = raw.theme_logits - self.logit_thresholds
         out: list[list[int]] = []
-        for i in range(len(raw.preps)):
+        for i in range(len(raw.generic)):
             if raw.generic[i]:
                 out.append([])
                 continue
@@ -128,30 +163,41 @@ class Model:
         detected = self.detect(raw)
         pairs = [(i, t) for i, found in enumerate(detected) for t in found]
         pol = polarity_matrix(raw.preps, pairs, raw.doc_matrix, raw.clause_counts, self.featurizer,
-                              self.theme_coef, self.theme_intercept, self.theme_thresholds)
+                              raw.clause_scores, self.theme_thresholds)
         pos_prob = self.polarity.predict_proba(pol)[:, 1] if pairs else np.zeros(0)
-        urgent_prob = self.urgent.predict_proba(raw.doc_matrix)[:, 1]
-        confidence = 1.0 / (1.0 + np.exp(-raw.theme_scores))
+        urgent_prob = self.urgent_probability(raw)
+        confidence = raw.theme_prob
         results = [Classification(model_version=self.version) for _ in texts]
         for (i, t), p in zip(pairs, pos_prob, strict=True):
             code = self.codes[t]
             results[i].themes[code] = "pos" if p >= 0.5 else "neg"
             results[i].confidence[code] = round(float(confidence[i, t]), 4)
+        unsure = uncertainty(confidence, self.logit_thresholds, urgent_prob, self.urgent_threshold)
         for i, res in enumerate(results):
             praise_only = (bool(res.themes) and "neg" not in res.themes.values()
                            and not ALARM_THEMES & res.themes.keys())
             res.urgent = self.is_urgent(raw.hits[i], float(urgent_prob[i]), raw.generic[i], praise_only)
+            res.uncertainty = 0.0 if raw.generic[i] else round(float(unsure[i]), 4)
         flagged = [i for i, res in enumerate(results) if res.urgent]
         for i, reason in zip(flagged, self.reasons(raw, flagged), strict=True):
             results[i].urgent_reason = reason
         return results
 
+    def urgent_probability(self, raw: RawPredictions) -> np.ndarray:
+        """Probability that each comment is urgent, from the text classifier and the lexicon together."""
+        cls = self.urgent.predict_proba(raw.doc_matrix)[:, 1]
+        alarm = [self.codes.index(c) for c in sorted(ALARM_THEMES) if c in self.codes]
+        feats = urgent_features(cls, raw.hits, length_feature(doc_groups(raw.preps)), raw.theme_logits[:, alarm])
+        return self.urgent_stack.predict_proba(feats)[:, 1]
+
     def is_urgent(self, hit: LexiconHit, prob: float, generic: bool, praise_only: bool = False) -> bool:
-        """Lexicon hit OR classifier probability over the (low) threshold."""
-        if hit.reasons:
-            return True
+        """Urgent probability (classifier and lexicon evidence) over the recall-first threshold.
+
+        Praise-only comments and signals seen only negated need a confident probability unless the
+        lexicon names a reason.
+        """
         if generic:
             return False
-        if hit.negated or praise_only:
+        if not hit.reasons and (hit.negated or praise_only):
             return prob >= max(self.urgent_threshold, CONFIDENT_URGENT_PROB)
         return prob >= self.urgent_threshold

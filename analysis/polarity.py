@@ -16,10 +16,7 @@ THEME_WEIGHT = 0.3
 def context_groups(
     docs: list[Prepared],
     pairs: list[tuple[int, int]],
-    clause_counts: sp.csr_matrix,
-    featurizer: Featurizer,
-    coef: np.ndarray,
-    intercept: np.ndarray,
+    clause_scores: np.ndarray,
     thresholds: np.ndarray,
 ) -> list[list[int]]:
     """Clause indices forming the context of each (doc index, theme index) pair.
@@ -29,22 +26,13 @@ def context_groups(
     Single-clause comments use their only clause.
     """
     groups = doc_groups(docs)
-    need = sorted({d for d, _ in pairs if len(groups[d]) > 1})
-    first: dict[int, int] = {}
-    rows: list[int] = []
-    for d in need:
-        first[d] = len(rows)
-        rows.extend(groups[d])
-    scores = np.zeros((0, coef.shape[1]))
-    if rows:
-        scores = np.asarray(featurizer.weight(clause_counts[rows]) @ coef + intercept)
     out: list[list[int]] = []
     for d, t in pairs:
         g = groups[d]
-        if d not in first:
+        if len(g) <= 1:
             out.append(list(g))
             continue
-        col = scores[first[d]:first[d] + len(g), t]
+        col = clause_scores[g.start:g.stop, t]
         chosen = set(np.flatnonzero(col >= thresholds[t]).tolist())
         chosen.add(int(np.argmax(col)))
         out.append([g.start + c for c in sorted(chosen)])
@@ -57,15 +45,14 @@ def polarity_matrix(
     doc_matrix: sp.csr_matrix,
     clause_counts: sp.csr_matrix,
     featurizer: Featurizer,
-    coef: np.ndarray,
-    intercept: np.ndarray,
+    clause_scores: np.ndarray,
     thresholds: np.ndarray,
 ) -> sp.csr_matrix:
     """Polarity features for (doc, theme) pairs: context clauses, whole doc, theme id."""
-    n_themes = coef.shape[1]
+    n_themes = len(thresholds)
     if not pairs:
         return sp.csr_matrix((0, doc_matrix.shape[1] * 2 + n_themes))
-    groups = context_groups(docs, pairs, clause_counts, featurizer, coef, intercept, thresholds)
+    groups = context_groups(docs, pairs, clause_scores, thresholds)
     ctx = featurizer.weight(featurizer.aggregate(groups, clause_counts))
     doc_rows = doc_matrix[[d for d, _ in pairs]] * DOC_WEIGHT
     theme_onehot = sp.csr_matrix(

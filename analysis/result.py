@@ -15,6 +15,7 @@ class Classification:
     urgent: bool = False
     urgent_reason: str | None = None
     model_version: str = ""
+    uncertainty: float = 0.0  # 0 = sure .. 1 = a coin toss (see analysis.uncertainty); not on the wire
 
     def to_json_dict(self) -> dict[str, Any]:
         """The public wire format: ``{"themes": {...}, "urgent": bool}``."""

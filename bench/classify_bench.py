@@ -8,8 +8,10 @@ then times, as separate processes on the same input (start-up included):
 * jieba: a bare script that imports jieba and calls ``jieba.lcut`` per text
          (interpreter start, jieba import and dictionary load, segmentation)
 
-Prints the median of 3 runs of each and the throughput ratio ours / jieba.
-Usage: python bench/classify_bench.py [--n 20000] [--runs 3]
+Prints the median of 3 runs of each and the throughput ratio ours / jieba, then the worker's steady
+per-job rate: the model loaded once, ``--jobs`` comments classified one call each, as the RQ job does
+(``analysis.classify(text)``), median of the runs.
+Usage: python bench/classify_bench.py [--n 20000] [--runs 3] [--jobs 2000]
 """
 
 from __future__ import annotations
@@ -65,11 +67,26 @@ def timed(cmd: list[str], stdin_path: Path | None = None, stdout_path: Path | No
         return time.perf_counter() - start
 
 
+def per_job_rate(texts: list[str], runs: int) -> list[float]:
+    """Comments per second classified one call at a time by a loaded model (the worker's steady state)."""
+    import analysis
+
+    analysis.load_model()
+    rates = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        for text in texts:
+            analysis.classify(text)
+        rates.append(len(texts) / (time.perf_counter() - start))
+    return rates
+
+
 def main() -> int:
     """Run the benchmark and print medians and the ratio."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=20000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--jobs", type=int, default=2000, help="comments for the per-job rate (0: skip)")
     args = parser.parse_args()
 
     texts = make_texts(args.n)
@@ -97,6 +114,10 @@ def main() -> int:
     print(f"analysis classify: median {ours_s:6.2f} s  {len(texts) / ours_s:8.0f} comments/s  runs {[round(x, 2) for x in ours]}")
     ratio = bare_s / ours_s
     print(f"throughput ratio (classify / jieba): {ratio:.2f}  (target >= 0.40)")
+    if args.jobs:
+        rates = per_job_rate(texts[:args.jobs], args.runs)
+        print(f"worker steady rate, one comment per call: median {statistics.median(rates):6.0f} comments/s"
+              f"  runs {[round(r) for r in rates]}")
     return 0
 
 

@@ -43,7 +43,7 @@ def save_classification(comment_id: int, result: analysis.Classification) -> boo
         update(Comment)
         .where(Comment.id == comment_id, Comment.status == CommentStatus.PENDING)
         .values(status=CommentStatus.DONE, classified_at=utcnow(), model_version=result.model_version,
-                urgent=result.urgent, urgent_reason=result.urgent_reason)
+                urgent=result.urgent, urgent_reason=result.urgent_reason, uncertainty=result.uncertainty)
     ).rowcount
     if not claimed:
         db.session.rollback()

@@ -95,6 +95,7 @@ class Comment(db.Model):
     __table_args__ = (
         CheckConstraint(one_of("status", CommentStatus), name="status"),
         Index("ix_comments_status_created", "status", "created_at"),
+        Index("ix_comments_uncertainty", "uncertainty"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -110,6 +111,8 @@ class Comment(db.Model):
     urgent_reason: Mapped[str | None] = mapped_column(String(24))
     # When the retention job removed the free text (the themes and the urgent flag stay, so figures do).
     text_removed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # 0 = the model is sure of every decision .. 1 = a coin toss on one (analysis.uncertainty)
+    uncertainty: Mapped[float | None] = mapped_column(Float)
 
     response: Mapped[Response] = relationship(back_populates="comment")
     themes: Mapped[list[CommentTheme]] = relationship(back_populates="comment", cascade="all, delete-orphan")

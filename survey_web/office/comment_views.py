@@ -24,6 +24,7 @@ from ..forms import clean_text
 from ..i18n import pick
 from ..models import Comment, Department, Response, SurveyPoint, UrgentAlert
 from ..models.alerts import still_urgent
+from ..responses.confirm import to_confirm
 from ..responses.search import keyword_filter
 from ..responses.themes import has_theme, reset_correction, reviewed, save_correction, themes_of
 from ..timeutil import month_window
@@ -67,7 +68,8 @@ def _filter_form() -> CommentFilterForm:
         SelectChoice(k, str(v)) for k, v in MODE_LABELS.items()]
     form.reviewed.choices = [SelectChoice("", _("Reviewed or not")),
                              SelectChoice("yes", _("Corrected by staff")),
-                             SelectChoice("no", _("Model labels only"))]
+                             SelectChoice("no", _("Model labels only")),
+                             SelectChoice("confirm", _("To confirm: least sure first"))]
     form.validate()
     return form
 
@@ -94,12 +96,14 @@ def filtered_query(form: CommentFilterForm, export: str | None = None):
         query = query.where(still_urgent() if urgent == "yes" else ~still_urgent())
     if mode := _ok(form.mode):
         query = query.where(Response.mode == mode)
-    if state := _ok(form.reviewed):
+    state = _ok(form.reviewed)
+    if state in ("yes", "no"):
         query = query.where(reviewed(Comment.id) if state == "yes" else ~reviewed(Comment.id))
-    query = query.order_by(Response.submitted_at.desc(), Comment.id.desc())
     if keyword := _ok(form.q):
         query = keyword_filter(query, keyword, export=export)
-    return query
+    if state == "confirm":
+        return to_confirm(query)
+    return query.order_by(Response.submitted_at.desc(), Comment.id.desc())
 
 
 @bp.get("/comments")

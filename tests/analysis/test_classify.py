@@ -77,7 +77,9 @@ def test_praise_and_negated_signals_need_a_confident_classifier(model: analysis.
     assert not model.is_urgent(nothing, unsure, generic=False, praise_only=True)
     assert not model.is_urgent(refused, unsure, generic=False)
     assert model.is_urgent(nothing, CONFIDENT_URGENT_PROB, generic=False, praise_only=True)
-    assert model.is_urgent(LexiconHit(reasons=["safety"], negated=[]), 0.0, generic=False, praise_only=True)
+    named = LexiconHit(reasons=["safety"], negated=[])  # a named reason keeps the low threshold even in praise
+    assert model.is_urgent(named, model.urgent_threshold, generic=False, praise_only=True)
+    assert not model.is_urgent(named, model.urgent_threshold / 2, generic=False, praise_only=True)
 
 
 def test_praise_of_a_safety_matter_keeps_the_low_threshold(model: analysis.Model, monkeypatch) -> None:

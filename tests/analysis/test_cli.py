@@ -33,3 +33,19 @@ def test_cli_classify_keeps_order_and_count_with_malformed_line(session_model_di
     assert out[0]["themes"]["parking"] == "neg" and out[0]["urgent"] is False
     assert "error" in out[1] and "error" in out[3] and "error" in out[4]
     assert out[2] == {"id": 3, "themes": {}, "urgent": False}
+
+
+def test_evaluate_prints_figures_per_set_length_and_source(model, capsys) -> None:
+    """`evaluate` without --file prints every set, the <=60 / >60 split and the real held-out urgent confusion."""
+    from analysis import cli
+    from analysis.corpus import real_files
+
+    assert cli.main(["evaluate"]) == 0
+    out = capsys.readouterr().out
+    for label in ("ours-held-out", "fresh2", "short (<=60)", "long (>60)"):
+        assert label in out
+    if real_files():
+        assert "real-held-out" in out and "per reason" in out
+    assert cli.main(["evaluate", "--json"]) == 0
+    card = json.loads(capsys.readouterr().out)
+    assert card["model_version"] == model.version and "fresh2" in card["sets"]

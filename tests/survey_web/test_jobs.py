@@ -145,6 +145,16 @@ def test_classify_job_is_idempotent(app, db):
     assert classify_comment(999999) == "skipped"
 
 
+def test_classify_job_stores_the_model_uncertainty(app, db):
+    """A classified comment keeps the model's uncertainty, the key of the office's 请确认 queue."""
+    point = make_point()
+    Respondent(app, point.token).submit(GOOD_ANSWERS)
+    jobs.wait_in_process(app)
+    comment = _db.session.scalars(select(Comment)).one()
+    assert comment.status == "done"
+    assert comment.uncertainty is not None and 0.0 <= comment.uncertainty <= 1.0
+
+
 def worker_env(app) -> dict:
     env = dict(os.environ)
     env.update(DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"], REDIS_URL=REDIS_TEST_URL,

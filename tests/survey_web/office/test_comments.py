@@ -193,3 +193,22 @@ def test_keyword_searches_are_audited_without_the_number(app, world):
     assert events[0].after["q"] == "138****" and events[0].after["matches"] == 0
     assert events[1].after == {"q": "停车", "digits": 0, "matches": 2, "export": "csv"}
     assert all(e.user_id == world.users["quality"].id for e in events)
+
+
+def test_confirm_queue_lists_unreviewed_uncertain_comments_least_sure_first(app, world):
+    """请确认 shows unreviewed comments over the uncertainty floor, the least sure first."""
+    from survey_web.models import Comment
+
+    sure = add_response(world.card_point, at("2025-10"), comment="食堂的饭菜很好吃", themes={"food": "pos"})
+    unsure = {world.parking.comment.id: 0.95, world.orth_comment.comment.id: 0.6,
+              world.praise.comment.id: 0.8, sure.comment.id: 0.05}
+    for comment_id, value in unsure.items():
+        _db.session.get(Comment, comment_id).uncertainty = value
+    _db.session.commit()
+    client = app.test_client()
+    login(client, "quality")
+    _correct(client, world.praise.comment.id, {"nursing": "pos"})  # reviewed: leaves the queue
+    page = listed(client, "?reviewed=confirm")
+    assert page.index("停车太难了") < page.index("骨科病房太吵了")
+    assert "护士很耐心" not in page and "食堂的饭菜" not in page and "九月的停车问题" not in page
+    assert "骨科病房太吵了" not in listed(client, "?reviewed=confirm&month=2025-09")
