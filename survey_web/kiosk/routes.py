@@ -115,8 +115,9 @@ def choose():
 
 
 def render_interview(form, claims: rounds.RoundClaims, *, key: str | None = None, started: float | None = None,
-                     notice: str | None = None, status: int = 200):
-    """The interview page. KEY and STARTED are only used without JavaScript: kiosk.js draws its own."""
+                     notice: str | None = None, status: int = 200, keep: bool = False):
+    """The interview page. KEY and STARTED are only used without JavaScript (kiosk.js draws its own), or
+    when KEEP says the page is the same interview redrawn after a language or 大字版 switch."""
     kiosk = guard.registered_kiosk()
     idle = kiosk.idle_seconds if kiosk else current_app.config["KIOSK_IDLE_SECONDS"]
     html = render_template(
@@ -124,7 +125,7 @@ def render_interview(form, claims: rounds.RoundClaims, *, key: str | None = None
         round_token=rounds.sign(claims), key=key or uuid.uuid4().hex,
         started=f"{started or time.time():.3f}", notice=notice, idle=idle,
         warn=min(current_app.config["KIOSK_IDLE_WARNING_SECONDS"], idle // 2),
-        restore=current_app.config["KIOSK_RESTORE_SECONDS"])
+        restore=current_app.config["KIOSK_RESTORE_SECONDS"], keep=keep, keep_form="interview-form")
     return no_store(make_response(html, status))
 
 
@@ -141,6 +142,15 @@ def interview():
     claims = rounds.new_claims(point, banks.ensure_version(bank), place_name(point), current_user, kiosk.id,
                                language)
     return render_interview(build_form(bank, language, meta={"csrf": False}), claims)
+
+
+def posted_time(value: str) -> float | None:
+    """A start time posted by a page, if it is a plausible one (within the round token's life)."""
+    try:
+        posted = float(value)
+    except ValueError:
+        return None
+    return posted if 0 < time.time() - posted < current_app.config["KIOSK_ROUND_MAX_AGE"] else None
 
 
 @bp.get("/status")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import math
 import time
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from flask import jsonify, redirect, render_template, request, url_for
@@ -24,14 +25,14 @@ from flask_wtf.csrf import validate_csrf
 from sqlalchemy.exc import SQLAlchemyError
 from wtforms.validators import ValidationError
 
-from .. import banks, jobs
+from .. import banks, i18n, jobs
 from ..extensions import csrf, db
 from ..responses import guard
 from ..responses.forms import build_form
 from ..responses.service import FormClaims, existing_ids, store_response
 from . import bp, rounds
 from .access import volunteer_required, wants_json
-from .routes import render_interview
+from .routes import posted_time, render_interview
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +100,8 @@ csrf.exempt(submit)
 
 
 def _submit():
+    if request.form.get("switch"):
+        return _switch()
     if not _csrf_ok():
         return _refuse("csrf")
     kiosk = guard.registered_kiosk()
@@ -138,6 +141,25 @@ def _submit():
     if comment_id is not None:
         jobs.enqueue_classify(comment_id)
     return _accepted("stored")
+
+
+def _switch():
+    """A language or 大字版 switch mid-interview: the same interview redrawn, every answer as given, the same
+    key and start. Nothing is stored, so no CSRF check (an offline page's token may be old, and a refusal
+    would lose the answers); the round token must still be this volunteer's on this tablet."""
+    kiosk = guard.registered_kiosk()
+    try:
+        claims = rounds.verify(request.form.get("kiosk_token"))
+        rounds.check_sender(claims, current_user)
+    except rounds.TokenRefused:
+        return redirect(url_for("kiosk.start"), 303)
+    if kiosk is None or claims.kiosk_id != kiosk.id:
+        return redirect(url_for("kiosk.start"), 303)
+    language = i18n.current()
+    claims = replace(claims, language=language)  # stored in the language the interview ends in
+    form = build_form(banks.for_version(claims.version_id), language, formdata=request.form, meta={"csrf": False})
+    return render_interview(form, claims, key=_posted_key(), started=posted_time(request.form.get("started", "")),
+                            keep=True)
 
 
 def _accepted(status: str):

@@ -173,7 +173,8 @@
     form.elements.submission_key.value = newKey();
     form.elements.started.value = (Date.now() / 1000).toFixed(3);
   }
-  begin();
+  // A page redrawn by a language or 大字版 switch is the same interview: its answers, key and start stay.
+  if (!form.hasAttribute("data-keep")) { begin(); }
   window.addEventListener("pageshow", function (event) { if (event.persisted) { begin(); } });
 
   function showNotice(text) {
@@ -223,6 +224,7 @@
   var busy = false;
   form.addEventListener("submit", function (event) {
     if (!outbox) { return; }  // no IndexedDB: a plain form post, as without JavaScript
+    if (event.submitter && event.submitter.name === "switch") { return; }  // redraw, nothing is sent
     event.preventDefault();
     if (busy) { return; }
     busy = true;

@@ -113,6 +113,8 @@ def test_kiosk_over_https_behind_nginx(make_app, database_url, certificate, tmp_
         context = browser.new_context(viewport=TABLET, locale="zh-CN", has_touch=True)
         page = context.new_page()
         page.goto(link.replace(app.config["PUBLIC_BASE_URL"], base))
+        page.click("button.startbtn")  # the enrolment link's confirmation (a POST, over TLS and the proxy)
+        page.locator("h1", has_text="平板已登记").wait_for()
         sign_in(page, base, "volunteer")
         page.wait_for_url("**/kiosk/")
         page.locator(".wardbtn", has_text="心内科护士站").click()

@@ -141,10 +141,12 @@ def test_round_token_is_valid_a_day_so_interviews_cannot_be_backdated_by_weeks(a
     started = float(field(page, "started"))
     real = time.time
     monkeypatch.setattr(time, "time", lambda: real() + 2 * 86400)  # sent two days later
+    assert tablet.sign_in().status_code == 302  # the staff session itself ended long ago
     reply = tablet.send(tablet.payload(GOOD_ANSWERS, page, finished=f"{started + 60}"))
     monkeypatch.setattr(time, "time", real)
     assert reply.status_code == 400 and reply.get_json()["status"] == "expired"
     assert responses() == []
+    assert tablet.sign_in().status_code == 302 and tablet.choose(point).status_code == 303  # back to today
     fresh = tablet.interview_page()
     issued = float(field(fresh, "started"))
     assert tablet.send(tablet.payload(GOOD_ANSWERS, fresh, started=f"{issued - 86400}",

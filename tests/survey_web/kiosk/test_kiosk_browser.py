@@ -129,7 +129,7 @@ def test_two_interviews_in_a_row_the_second_starts_clean(make_app):
         assert page.evaluate("() => history.length") == history, "interviews leave no history entries"
         assert page.evaluate("() => localStorage.length") == 0
         assert page.evaluate("() => Object.keys(sessionStorage)") == ["kiosk-outbox-key"], "only the key"
-        page.click("a.bigtoggle")  # an older respondent asks for large text
+        page.click(".bigtoggle")  # an older respondent asks for large text
         answer(page, role="患者本人", overall=2)
         screenshot(page, "kiosk-interview-large-text-tablet")
         page.click("button.submit")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 from sqlalchemy import select
@@ -140,7 +141,7 @@ def test_idle_warning_is_loud_and_a_discarded_interview_can_be_restored(make_app
     with kiosk(make_app, **config) as (app, _context, page, _v):
         start_interview(page)
         if large:
-            page.click("a.bigtoggle")
+            page.click(".bigtoggle")
         answer(page, comment=COMMENT)
         warning = page.locator("[data-idle-warning]")
         warning.wait_for(state="visible", timeout=8000)
@@ -174,7 +175,7 @@ def test_cancel_asks_first_sits_away_from_finish_and_can_be_undone(make_app, lar
     with kiosk(make_app) as (app, _context, page, _v):
         start_interview(page)
         if large:
-            page.click("a.bigtoggle")
+            page.click(".bigtoggle")
         answer(page, comment=COMMENT)
         cancel = page.locator("[data-cancel] summary")
         finish = page.locator("button.submit")
@@ -258,3 +259,39 @@ def test_clear_copies_left_by_the_previous_outbox_are_encrypted_then_sent(make_a
         records = raw_outbox(page)
         assert len(records) == 1 and "LEGACY-SECRET" not in json.dumps(records)
     assert stored(app) == []
+
+
+def test_interview_in_large_text_survives_an_idle_pause_and_a_language_switch(make_app):
+    """The inpatient interview in 大字版: an idle warning answered with 继续, English chosen half-way, more
+    answers, 完成访谈: every answer is stored once, in the language the interview ended in."""
+    config = {"KIOSK_IDLE_SECONDS": 8, "KIOSK_IDLE_WARNING_SECONDS": 4}
+    with kiosk(make_app, **config) as (app, _context, page, _v):
+        start_interview(page)
+        page.click(".bigtoggle")
+        assert page.locator("html.big").count() == 1
+        answer(page, role="家属或陪护", overall=1, comment=COMMENT)
+        page.locator("[data-idle-warning]").wait_for(state="visible", timeout=10000)
+        page.click("[data-continue]")
+        key = page.input_value("input[name=submission_key]")
+        page.locator(".langs button", has_text="English").click()
+        page.wait_for_load_state()
+        assert page.locator("h1").inner_text() == "Inpatient satisfaction survey"
+        assert page.locator("html.big").count() == 1
+        assert page.locator("#q-role input[value=family]").is_checked()
+        assert page.locator("#q-overall input[value='4']").is_checked()
+        assert page.input_value("textarea") == COMMENT
+        assert page.input_value("input[name=submission_key]") == key, "the same interview, the same key"
+        page.locator("#q-food label").first.click()
+        screenshot(page, "kiosk-language-switch-large-tablet")
+        page.click("button.submit")
+        page.locator("[data-flash=saved]").wait_for()
+        assert page.locator("html").get_attribute("lang") == "en", "the tablet stays in the chosen language"
+        deadline = time.monotonic() + 15
+        while not stored(app) and time.monotonic() < deadline:  # the outbox sends it in the background
+            page.wait_for_timeout(200)
+    rows = stored(app)
+    assert len(rows) == 1 and rows[0].language == "en" and rows[0].role == "family"
+    with app.app_context():
+        answers = {a.question_code: a.score for a in _db.session.merge(rows[0]).answers}
+    assert answers["overall"] == 4 and answers["nurse_communication"] is not None and answers["food"] == 5
+    assert [text for _v, text in comments(app)] == [COMMENT]

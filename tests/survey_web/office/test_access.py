@@ -99,6 +99,7 @@ GETS = [
                                                         visible={"admin", "quality", "orth"})),
     ("admin.index", "/admin/", expect({"admin"})),
     ("admin.audit_log", "/admin/audit", expect({"admin"})),
+    ("admin.dead_letters", "/admin/dead-letters", expect({"admin"})),
     ("admin.new_user", "/admin/users/new", expect({"admin"})),
     ("admin.tablets_index", "/admin/tablets", expect({"admin"})),
 ]
@@ -138,6 +139,7 @@ POSTS = [
      expect({"admin"}, ok=302)),
     ("admin.new_user", "/admin/users/new", {"username": "x"}, expect({"admin"}, ok=400)),
     ("admin.reset_two_factor", "/admin/users/{quality}/two-factor/reset", {}, expect({"admin"}, ok=302)),
+    ("admin.retry_dead_letters", "/admin/dead-letters/retry", {}, expect({"admin"}, ok=302)),
     ("admin.new_tablet", "/admin/tablets", {"name": "6楼平板", "hours": "24"}, expect({"admin"})),
     ("admin.tablet_link", "/admin/tablets/{tablet}/link", {"name": "5楼平板", "hours": "24"}, expect({"admin"})),
     ("admin.tablet_settings", "/admin/tablets/{tablet}/settings", {"name": "5楼平板", "idle_minutes": "6"},

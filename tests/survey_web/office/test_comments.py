@@ -161,8 +161,10 @@ def test_export_labels_command_writes_masked_corpus_lines(app, world, tmp_path):
 
 
 def search(client, keyword: str, export: str | None = None) -> str:
-    """The comment list (or its CSV export) for a keyword search, as text."""
-    reply = client.get(f"/office/comments{'/export.' + export if export else ''}", query_string={"q": keyword})
+    """The comment list (or its CSV export) for a keyword search, as text: the keyword is posted (it is
+    kept in the session, never in a URL), then the list or export is fetched."""
+    client.post("/office/comments", data={"csrf_token": csrf_of(client, "/office/"), "q": keyword})
+    reply = client.get(f"/office/comments{'/export.' + export if export else ''}")
     assert reply.status_code == 200
     return reply.get_data().decode("utf-8-sig")
 

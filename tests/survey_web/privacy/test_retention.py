@@ -153,31 +153,23 @@ def test_old_day_keys_are_discarded(app, db):
 
 
 @pytest.mark.redis
-def test_worker_tick_enqueues_the_retention_job(make_app, db):
-    """The worker's periodic loop puts the retention job on the reports queue."""
-    import threading
-    import time
-
+def test_worker_tick_enqueues_the_retention_job(make_app):
+    """The worker's periodic round puts the retention job on the reports queue, at once after start."""
     from redis import Redis
 
-    from survey_web.jobs.worker import _sweep_forever
+    from survey_web.jobs import context
+    from survey_web.jobs.worker import _sweeper
 
     from ...conftest import REDIS_TEST_URL
 
     connection = Redis.from_url(REDIS_TEST_URL)
     connection.flushdb()
     app = make_app(REDIS_URL=REDIS_TEST_URL)
-    stop = threading.Event()
-    loop = threading.Thread(target=_sweep_forever, args=(app, 0.05, stop), daemon=True)
-    loop.start()
+    before = context._app, context._pid
+    context.set_worker_app(app)  # as `flask worker` does; each round runs in its own app context
     try:
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and "retention-purge" not in jobs.queue(jobs.QUEUE_REPORTS, connection).job_ids:
-            time.sleep(0.05)
-    finally:
-        stop.set()
-        loop.join(5)
-    try:
+        _sweeper()()  # the first round: sweep, tick, warming and purge are all due
         assert "retention-purge" in jobs.queue(jobs.QUEUE_REPORTS, connection).job_ids
     finally:
+        context._app, context._pid = before
         connection.flushdb()
