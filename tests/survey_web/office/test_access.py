@@ -92,6 +92,7 @@ GETS = [
                                                         visible={"admin", "quality", "orth"})),
     ("admin.index", "/admin/", expect({"admin"})),
     ("admin.audit_log", "/admin/audit", expect({"admin"})),
+    ("admin.dead_letters", "/admin/dead-letters", expect({"admin"})),
     ("admin.new_user", "/admin/users/new", expect({"admin"})),
 ]
 # Changes: OK is a redirect after success (or 400 for a deliberately incomplete form that still passed access).
@@ -128,6 +129,7 @@ POSTS = [
     ("admin.reset_password", "/admin/users/{quality}/password", {"password": "short"},
      expect({"admin"}, ok=302)),
     ("admin.new_user", "/admin/users/new", {"username": "x"}, expect({"admin"}, ok=400)),
+    ("admin.retry_dead_letters", "/admin/dead-letters/retry", {}, expect({"admin"}, ok=302)),
 ]
 
 
