@@ -24,6 +24,18 @@ def new_secret() -> str:
     return pyotp.random_base32()
 
 
+def enrolment_secret(holder: dict, key: str) -> str:
+    """The secret being enrolled, kept in HOLDER (the session) under KEY until a code confirms it.
+
+    The session cookie is signed, not encrypted, so the secret is stored there encrypted."""
+    sealed = holder.get(key)
+    secret = decrypt_contact(sealed.encode("ascii")) if isinstance(sealed, str) else None
+    if secret is None:
+        secret = new_secret()
+        holder[key] = encrypt_contact(secret).decode("ascii")
+    return secret
+
+
 def provisioning_uri(user: User, secret: str) -> str:
     return pyotp.TOTP(secret).provisioning_uri(name=user.username, issuer_name=ISSUER)
 

@@ -50,7 +50,7 @@ def change_password():
 def enrol_two_factor():
     """Set up (or replace) the authenticator app: scan the code or type the secret, then confirm a code."""
     user = current_user._get_current_object()
-    secret = session.setdefault(ENROL_SECRET, two_factor.new_secret())
+    secret = two_factor.enrolment_secret(session, ENROL_SECRET)
     form = CodeForm()
     status = 200
     if form.validate_on_submit():

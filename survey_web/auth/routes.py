@@ -114,10 +114,8 @@ def second_factor():
         flash(_("Please sign in again."))
         return redirect(url_for("auth.login"))
     enrolling = user.totp_secret is None
-    if enrolling:
-        session[PENDING].setdefault("secret", two_factor.new_secret())
-        session.modified = True
-    secret = session[PENDING].get("secret")
+    secret = two_factor.enrolment_secret(session[PENDING], "secret") if enrolling else None
+    session.modified = True
     form = CodeForm()
     status = 200
     if form.validate_on_submit():

@@ -129,3 +129,24 @@ def test_kiosk_over_https_behind_nginx(make_app, database_url, certificate, tmp_
         screenshot(page, "kiosk-https-nginx")
     with app.app_context():
         assert _db.session.scalar(select(Response.mode)) == "volunteer_assisted"
+
+
+def test_two_step_enrolment_over_https(make_app, database_url, certificate, tmp_path):
+    """Over HTTPS behind nginx, a quality-office account enrols at its first sign-in: the QR code shows (the
+    CSP admits it), the key typed into an authenticator gives a code, and the office opens."""
+    import pyotp
+
+    app = make_app()
+    with app.app_context():
+        add_user("quality", "quality", make_point("inpatient"))
+    with served("nginx", database_url, certificate, tmp_path, TWO_FACTOR_ROLES="admin,quality") as base, \
+            trusting(certificate) as browser:
+        page = browser.new_page(locale="zh-CN")
+        sign_in(page, base, "quality")
+        page.wait_for_url(f"{base}/staff/login/code")
+        qr = page.locator(".qr img")
+        assert page.evaluate("img => img.complete && img.naturalWidth > 0", qr.element_handle())
+        screenshot(page, "staff-two-step-enrolment")
+        page.fill("#code", pyotp.TOTP(page.locator("code.secret").inner_text()).now())
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{base}/office/**")

@@ -52,6 +52,8 @@ def test_quality_account_must_enrol_at_first_sign_in(app, db, client):
     assert reply.status_code == 302 and reply.headers["Location"].endswith("/staff/login/code")
     assert client.get("/staff/account").status_code == 302, "the password alone signs nobody in"
     secret, uri = enrolment(client)
+    cookie = app.session_interface.get_signing_serializer(app).loads(client.get_cookie("session").value)
+    assert secret not in repr(cookie), "the secret being enrolled is not in clear in the session cookie"
     assert uri.startswith("otpauth://totp/") and f"secret={secret}" in uri and "quality" in uri
     assert send_code(client, "000000").status_code == 401
     assert send_code(client, pyotp.TOTP(secret).now()).status_code == 302
