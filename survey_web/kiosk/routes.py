@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import secrets
+import hashlib
 import time
 import uuid
 from datetime import UTC, datetime
@@ -165,9 +165,11 @@ def status():
     if signed_in and kiosk is not None:
         # The key of this volunteer's encrypted outbox on this tablet; kiosk.js keeps it in sessionStorage.
         body["outbox_key"], body["outbox_key_id"] = tablets.outbox_key(kiosk, current_user)
-        # Marks this sign-in (sign-in and sign-out clear the session): the tablet drops what was set
-        # aside under an earlier one, even if that volunteer left without the kiosk's sign-out button.
-        body["sign_in"] = session.setdefault("kiosk_sign_in", secrets.token_hex(8))
+        # Marks this sign-in (sign-in and sign-out clear the session, and with it the CSRF secret): the
+        # tablet drops what was set aside under an earlier one, even if that volunteer left without the
+        # kiosk's sign-out button. Derived, not stored, so this request does not rewrite the session.
+        secret = str(session.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), ""))
+        body["sign_in"] = hashlib.sha256(b"kiosk-sign-in:" + secret.encode()).hexdigest()[:16]
     return no_store(jsonify(body))
 
 
