@@ -35,15 +35,20 @@ def _in_pool(text: str, fraction: float) -> bool:
 
 def _write_corpus(target: Path, pool_fraction: float) -> list:
     """Copy the corpus to TARGET without the pool rows; returns the pool's examples."""
-    from analysis.corpus import corpus_dir, read_jsonl, real_files, real_part, training_files
+    from analysis.corpus import corpus_dir, parse_example, real_files, real_part, training_files
+    from analysis.taxonomy import CODES
 
     shutil.copytree(corpus_dir(), target, ignore=shutil.ignore_patterns("*.md"))
     pool = []
     for path in real_files():
         keep = []
-        for line, ex in zip(path.read_text(encoding="utf-8").splitlines(), read_jsonl(path), strict=False):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            try:
+                ex = parse_example(json.loads(line), set(CODES))
+            except ValueError:
+                keep.append(line)  # the corpus loader skips it as before
+                continue
             if real_part(ex.text) == "train" and _in_pool(ex.text, pool_fraction):
-                ex.source = ex.source or path.stem
                 pool.append(ex)
             else:
                 keep.append(line)
