@@ -1,0 +1,334 @@
+"""Specific problems inside one theme: clause-level clustering of negative comments.
+
+Plain data in, plain data out (no Flask, no database). ``cluster_comments`` takes the texts of
+one theme's negative comments and returns, per comment, a stable problem id and a short title
+made from the comments' own words, or ``None`` for comments that fit no group.
+
+Method (rule in ``analysis/CLUSTERING.md``, figures from ``bench/cluster_eval.py``):
+
+* each comment is normalised and clause-split by ``analysis.segment``; its vector is TF-IDF of
+  content words plus character 1-2-grams of its clauses (filler words dropped), L2-normalised;
+* identical normalised texts are clustered once; at most ``SAMPLE`` distinct texts are clustered
+  by average-linkage agglomeration on cosine distance, cut at ``DISTANCE``; the remaining texts
+  of a large batch join the nearest cluster centroid when it is similar enough;
+* groups smaller than ``MIN_SIZE`` are not problems: their comments get ``None``;
+* a group's signature is its top weighted terms; the id is a hash of the top terms, and
+  ``match_previous`` re-uses last month's id for the cluster whose signature is closest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from analysis.corpus import DEFAULT_CORPUS_DIR
+from analysis.segment import get_tokenizer, prepare
+
+DISTANCE = 0.95  # average-linkage cut on cosine distance (tuned on the dev themes)
+MIN_SIZE = 2  # a problem needs at least two comments
+SAMPLE = 4000  # distinct texts clustered exactly per batch; the rest are assigned to centroids
+ASSIGN_SIMILARITY = 0.25  # cosine to a centroid needed to join it when assigned
+MATCH_SIMILARITY = 0.35  # signature cosine needed to keep last month's id
+SIGNATURE_TERMS = 20
+TITLE_MAX = 18
+
+# Words that say how strongly, not what: they carry no problem identity.
+_FILLER_WORDS = (
+    """的 了 是 就 都 也 还 又 很 太 真 真的 非常 特别 实在 根本 一直 总是 老是 每次 有 没 被 把 让 给 在 到 去 来
+    我 我们 你 你们 他 她 他们 人 家属 病人 患者 医院 这个 那个 这 那 什么 怎么 为什么 一下 一个 一点 好几 几 个
+    要 会 能 可以 只能 只 才 再 而且 还是 但是 可是 结果 然后 之后 以后 时候 的时候 一 半天 吧 啊 呢 吗 呀 哦 嘛
+    得 地 着 过 和 跟 与 及 或 也是 说 问 看 想 觉得 感觉 希望 建议 能不能 不能 不 没有 啥 谁 啊啊 哈"""
+)
+FILLER = frozenset(_FILLER_WORDS.split())
+
+
+@dataclass(slots=True)
+class Problem:
+    """One specific problem found in a batch."""
+
+    id: str
+    title: str
+    size: int
+    signature: dict[str, float] = field(default_factory=dict)  # top term -> weight (L2-normalised)
+
+
+@dataclass(slots=True)
+class Clustering:
+    """Result of ``cluster_comments``: per input the index of its problem or ``None``."""
+
+    assignment: list[int | None]
+    problems: list[Problem]
+
+    def labels(self) -> list[tuple[str | None, str | None]]:
+        """(cluster id, title) per input comment, in input order."""
+        out: list[tuple[str | None, str | None]] = []
+        for k in self.assignment:
+            out.append((None, None) if k is None else (self.problems[k].id, self.problems[k].title))
+        return out
+
+
+@dataclass(slots=True)
+class _Doc:
+    clauses: list[str]
+    clause_words: list[list[str]]
+    complaint: list[bool]  # clause carries a negative cue (a complaint, not just context)
+
+
+def _doc(text: str) -> _Doc:
+    prep = prepare(text)
+    clauses: list[str] = []
+    words: list[list[str]] = []
+    complaint: list[bool] = []
+    for ctext, ctoks in zip(prep.clause_texts, prep.clause_tokens, strict=False):
+        raw = [t for t in ctoks if not t.startswith(("cue_", "emo_", "!"))]
+        if not ctext.strip():
+            continue
+        clauses.append(ctext)
+        words.append(raw)
+        complaint.append("cue_neg" in ctoks)
+    return _Doc(clauses, words, complaint)
+
+
+def _analyzer(doc: _Doc) -> list[str]:
+    """Features of one comment: content words and character 1-2-grams of its clauses."""
+    feats = [w for ws in doc.clause_words for w in ws if w not in FILLER and not w.isdigit()]
+    for clause in doc.clauses:
+        feats.extend("#" + ch for ch in clause)
+        feats.extend("#" + clause[i:i + 2] for i in range(len(clause) - 1))
+    return feats
+
+
+_background: tuple[int, Counter[str]] | None = None
+
+
+def background_df() -> tuple[int, Counter[str]]:
+    """Document frequencies of features over the project's training corpus (all themes).
+
+    A batch of one theme is small; weighting its words against the whole corpus lets generic
+    complaint words ("排队", "太慢") count less than the words that name a problem.
+    """
+    global _background
+    if _background is None:
+        df: Counter[str] = Counter()
+        n = 0
+        for path in sorted(DEFAULT_CORPUS_DIR.glob("*.jsonl")):
+            with open(path, encoding="utf-8") as fh:
+                for line in fh:
+                    df.update(set(_analyzer(_doc(json.loads(line)["text"]))))
+                    n += 1
+        _background = (n, df)
+    return _background
+
+
+class _Vectorizer:
+    """Sublinear TF times IDF over background corpus plus batch, rows L2-normalised."""
+
+    def __init__(self, docs: list[_Doc]) -> None:
+        from sklearn.feature_extraction.text import CountVectorizer
+
+        self.counts = CountVectorizer(analyzer=_analyzer)
+        tf = self.counts.fit_transform(docs)
+        n_bg, df_bg = background_df()
+        vocab = self.counts.get_feature_names_out()
+        df_batch = np.asarray((tf > 0).sum(axis=0)).ravel()
+        df = np.array([df_bg.get(str(t), 0) for t in vocab]) + df_batch
+        self.idf = np.log((1 + n_bg + tf.shape[0]) / (1 + df)) + 1.0
+        self.vocab = vocab
+        self.matrix = self._weigh(tf)
+
+    def _weigh(self, tf):
+        from sklearn.preprocessing import normalize as l2
+
+        tf = tf.astype(float)
+        tf.data = 1.0 + np.log(tf.data)
+        return l2(tf.multiply(self.idf).tocsr())
+
+    def transform(self, docs: list[_Doc]):
+        return self._weigh(self.counts.transform(docs))
+
+
+def _agglomerate(x, distance: float) -> np.ndarray:
+    from sklearn.cluster import AgglomerativeClustering
+
+    if x.shape[0] == 1:
+        return np.zeros(1, dtype=int)
+    model = AgglomerativeClustering(
+        n_clusters=None, metric="cosine", linkage="average", distance_threshold=distance
+    )
+    return model.fit_predict(x.toarray())
+
+
+def _normalise_rows(m: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(m, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return m / norms
+
+
+def _signature(centroid: np.ndarray, vocab: np.ndarray, n: int = SIGNATURE_TERMS) -> dict[str, float]:
+    """Top word terms of a centroid (character n-grams excluded: words read better and port better)."""
+    order = np.argsort(-centroid)
+    terms: dict[str, float] = {}
+    for j in order:
+        if centroid[j] <= 0 or len(terms) >= n:
+            break
+        term = str(vocab[j])
+        if not term.startswith("#") and len(term) > 1:
+            terms[term] = float(centroid[j])
+    norm = math.sqrt(sum(v * v for v in terms.values())) or 1.0
+    return {t: round(v / norm, 6) for t, v in terms.items()}
+
+
+def problem_id(signature: dict[str, float]) -> str:
+    """Stable id of a problem: a hash of its three strongest terms (order-independent)."""
+    top = sorted(sorted(signature, key=lambda t: (-signature[t], t))[:3])
+    return "p" + hashlib.sha1("|".join(top).encode("utf-8")).hexdigest()[:10]
+
+
+_LEAD = frozenset({"我", "我们", "我妈", "我爸", "感觉", "觉得", "但是", "但", "可是", "而且", "就是", "只是", "结果",
+                   "然后", "还有", "另外", "真的", "实在", "每次", "这里", "这个", "那个", "医院", "你们"})
+_TAIL = frozenset({"了", "啊", "吧", "呢", "呀", "的", "哦", "嘛", "啦"})
+
+
+def _trim(words: list[str]) -> str:
+    """A clause as a title: leading connectives and trailing particles removed, length capped."""
+    lo, hi = 0, len(words)
+    while lo < hi - 1 and words[lo] in _LEAD:
+        lo += 1
+    while hi > lo + 1 and words[hi - 1] in _TAIL:
+        hi -= 1
+    out = ""
+    for w in words[lo:hi]:
+        if len(out) + len(w) > TITLE_MAX:
+            break
+        out += w
+    return out or "".join(words[lo:hi])[:TITLE_MAX]
+
+
+def _title(member_docs: list[_Doc], signature: dict[str, float]) -> str:
+    """The group's most central complaint clause, in the comments' own words.
+
+    A clause scores the signature weight of its distinct words, favouring short clauses and
+    clauses that state a complaint; the best one, trimmed, is the title.
+    """
+    best, best_score = "", -1.0
+    for doc in member_docs:
+        for words, clause, neg in zip(doc.clause_words, doc.clauses, doc.complaint, strict=False):
+            if len(clause) < 4:
+                continue
+            score = sum(signature.get(w, 0.0) for w in set(words)) / math.sqrt(max(len(clause), 6))
+            score *= 1.3 if neg else 1.0
+            if score > best_score:
+                best, best_score = _trim(words), score
+    return best
+
+
+def cluster_comments(
+    texts: list[str], *, distance: float = DISTANCE, min_size: int = MIN_SIZE, sample: int = SAMPLE,
+    previous: list[Problem] | None = None,
+) -> Clustering:
+    """Group the negative comments of one theme into specific problems.
+
+    ``previous`` (last month's problems) keeps ids stable across months: a problem whose
+    signature matches a previous one takes its id.
+    """
+    get_tokenizer()
+    distinct: dict[str, int] = {}
+    key_of: list[str] = []
+    for text in texts:
+        key = " ".join(text.split())
+        distinct.setdefault(key, len(distinct))
+        key_of.append(key)
+    keys = list(distinct)
+    if not keys:
+        return Clustering([], [])
+    # Exact agglomeration on the most frequent distinct texts; the rest are assigned afterwards.
+    freq = Counter(key_of)
+    order = sorted(range(len(keys)), key=lambda i: (-freq[keys[i]], i))
+    core = sorted(order[:sample])
+    rest = sorted(order[sample:])
+    docs = [_doc(keys[i]) for i in range(len(keys))] if len(keys) <= sample else None
+    if docs is None:
+        docs = [None] * len(keys)  # type: ignore[list-item]
+        for i in core:
+            docs[i] = _doc(keys[i])
+    vec = _Vectorizer([docs[i] for i in core])
+    x_core = vec.matrix
+    labels_core = _agglomerate(x_core, distance)
+    label_of: dict[int, int] = dict(zip(core, (int(v) for v in labels_core), strict=True))
+    n_groups = int(labels_core.max()) + 1
+    x_dense = x_core.toarray()
+    weights = np.array([freq[keys[i]] for i in core], dtype=float)
+    centroids = np.zeros((n_groups, x_dense.shape[1]))
+    np.add.at(centroids, labels_core, x_dense * weights[:, None])
+    centroids = _normalise_rows(centroids)
+    if rest:
+        for start in range(0, len(rest), 2000):
+            chunk = rest[start:start + 2000]
+            for i in chunk:
+                docs[i] = _doc(keys[i])
+            sims = (vec.transform([docs[i] for i in chunk]) @ centroids.T)
+            sims = np.asarray(sims)
+            best = sims.argmax(axis=1)
+            for i, b, s in zip(chunk, best, sims[np.arange(len(chunk)), best], strict=True):
+                label_of[i] = int(b) if s >= ASSIGN_SIMILARITY else -1
+    sizes = Counter()
+    for key in key_of:
+        sizes[label_of[distinct[key]]] += 1
+    vocab = vec.vocab
+    problems: list[Problem] = []
+    group_index: dict[int, int] = {}
+    for g in sorted((g for g, n in sizes.items() if g >= 0 and n >= min_size), key=lambda g: (-sizes[g], g)):
+        sig = _signature(centroids[g], vocab)
+        members = [docs[i] for i, lab in label_of.items() if lab == g][:200]
+        group_index[g] = len(problems)
+        problems.append(Problem(problem_id(sig), _title(members, sig), sizes[g], sig))
+    _dedupe_ids(problems)
+    if previous:
+        match_previous(problems, previous)
+    assignment = [group_index.get(label_of[distinct[key]]) for key in key_of]
+    return Clustering(assignment, problems)
+
+
+def _dedupe_ids(problems: list[Problem]) -> None:
+    seen: Counter[str] = Counter()
+    for p in problems:
+        seen[p.id] += 1
+        if seen[p.id] > 1:
+            p.id = f"{p.id}-{seen[p.id]}"
+
+
+def signature_similarity(a: dict[str, float], b: dict[str, float]) -> float:
+    """Cosine of two term signatures (vocabulary-independent, so months compare directly)."""
+    return sum(v * b[t] for t, v in a.items() if t in b)
+
+
+def match_previous(current: list[Problem], previous: list[Problem], threshold: float = MATCH_SIMILARITY) -> None:
+    """Give each current problem the id of the most similar previous problem (one-to-one, greedy).
+
+    Pairs are taken best first; a current problem without a previous match above ``threshold``
+    keeps its own id (a new problem).
+    """
+    pairs = sorted(
+        ((signature_similarity(c.signature, p.signature), ci, pi)
+         for ci, c in enumerate(current) for pi, p in enumerate(previous)),
+        reverse=True,
+    )
+    used_c: set[int] = set()
+    used_p: set[int] = set()
+    for sim, ci, pi in pairs:
+        if sim < threshold:
+            break
+        if ci in used_c or pi in used_p:
+            continue
+        used_c.add(ci)
+        used_p.add(pi)
+        current[ci].id = previous[pi].id
+    matched = {current[ci].id for ci in used_c}
+    for ci, c in enumerate(current):
+        if ci not in used_c and c.id in matched:  # own hash equals an id another problem inherited
+            c.id += "-n"
