@@ -201,7 +201,7 @@ def problem_id(signature: dict[str, float]) -> str:
 
 _LEAD = frozenset({"我", "我们", "我妈", "我爸", "感觉", "觉得", "但是", "但", "可是", "而且", "就是", "只是", "结果",
                    "然后", "还有", "另外", "真的", "实在", "每次", "这里", "这个", "那个", "医院", "你们"})
-_TAIL = frozenset({"了", "啊", "吧", "呢", "呀", "的", "哦", "嘛", "啦"})
+_TAIL = frozenset({"了", "啊", "吧", "呢", "呀", "哦", "嘛", "啦"})
 
 
 def _trim(words: list[str]) -> str:
@@ -230,8 +230,8 @@ def _title(member_docs: list[_Doc], signature: dict[str, float]) -> str:
         for words, clause, neg in zip(doc.clause_words, doc.clauses, doc.complaint, strict=False):
             if len(clause) < 4:
                 continue
-            score = sum(signature.get(w, 0.0) for w in set(words)) / math.sqrt(max(len(clause), 6))
-            score *= 1.3 if neg else 1.0
+            score = sum(signature.get(w, 0.0) for w in set(words)) / max(len(clause), 6) ** 0.75
+            score *= 1.5 if neg else 1.0
             if score > best_score:
                 best, best_score = _trim(words), score
     return best
