@@ -36,6 +36,8 @@ ASSIGN_SIMILARITY = 0.25  # cosine to a centroid needed to join it when assigned
 MATCH_SIMILARITY = 0.35  # signature cosine needed to keep last month's id
 SIGNATURE_TERMS = 20
 TITLE_MAX = 18
+TITLE_LEN_POWER = 1.0
+TITLE_COMPLAINT = 1.5
 
 # Words that say how strongly, not what: they carry no problem identity.
 _FILLER_WORDS = (
@@ -219,22 +221,27 @@ def _trim(words: list[str]) -> str:
     return out or "".join(words[lo:hi])[:TITLE_MAX]
 
 
-def _title(member_docs: list[_Doc], signature: dict[str, float]) -> str:
+def _title(member_docs: list[_Doc], signature: dict[str, float], need: int = 1) -> str:
     """The group's most central complaint clause, in the comments' own words.
 
     A clause scores the signature weight of its distinct words, favouring short clauses and
-    clauses that state a complaint; the best one, trimmed, is the title.
+    clauses that state a complaint; clauses naming one of the group's ``need`` strongest terms
+    compete first. The best one, trimmed, is the title.
     """
-    best, best_score = "", -1.0
-    for doc in member_docs:
-        for words, clause, neg in zip(doc.clause_words, doc.clauses, doc.complaint, strict=False):
-            if len(clause) < 4:
-                continue
-            score = sum(signature.get(w, 0.0) for w in set(words)) / max(len(clause), 6) ** 0.75
-            score *= 1.5 if neg else 1.0
-            if score > best_score:
-                best, best_score = _trim(words), score
-    return best
+    top = set(sorted(signature, key=lambda t: -signature[t])[:need])
+    for required in (top, set()):
+        best, best_score = "", -1.0
+        for doc in member_docs:
+            for words, clause, neg in zip(doc.clause_words, doc.clauses, doc.complaint, strict=False):
+                if len(clause) < 4 or (required and not required & set(words)):
+                    continue
+                score = sum(signature.get(w, 0.0) for w in set(words)) / max(len(clause), 6) ** TITLE_LEN_POWER
+                score *= TITLE_COMPLAINT if neg else 1.0
+                if score > best_score:
+                    best, best_score = _trim(words), score
+        if best:
+            return best
+    return ""
 
 
 def cluster_comments(
