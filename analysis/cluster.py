@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from analysis.corpus import DEFAULT_CORPUS_DIR
+from analysis.lexicon import NEG_CUES, NEGATORS
 from analysis.segment import get_tokenizer, prepare
 
 DISTANCE = 0.93  # average-linkage cut on cosine distance (tuned on the dev themes)
@@ -211,7 +212,7 @@ def _trim(words: list[str]) -> str:
     lo, hi = 0, len(words)
     while lo < hi - 1 and words[lo] in _LEAD:
         lo += 1
-    while hi > lo + 1 and words[hi - 1] in _TAIL:
+    while hi > lo + 1 and words[hi - 1] in _TAIL and words[hi - 2] not in NEGATORS:  # keep "没了"
         hi -= 1
     out = ""
     for w in words[lo:hi]:
@@ -221,13 +222,52 @@ def _trim(words: list[str]) -> str:
     return out or "".join(words[lo:hi])[:TITLE_MAX]
 
 
+def _key_phrase(member_docs: list[_Doc], signature: dict[str, float]) -> str:
+    """The group's own "<what> <what is wrong>" phrase, or "" when its comments have none.
+
+    Candidates are word spans inside one clause that start at a content word and end at a
+    complaint word ("太贵", "少", "不知道"). A span scores by how many members use its first
+    and last words (the problem's object and failure), minus one-off details (words only one
+    member uses, numbers) and length, so "停车费太贵" beats "陪床家属停车没有优惠".
+    """
+    df: Counter[str] = Counter()
+    for doc in member_docs:
+        df.update({w for ws in doc.clause_words for w in ws})
+    n = max(len(member_docs), 1)
+    best, best_score = "", -math.inf
+    for doc in member_docs:
+        for words in doc.clause_words:
+            for i, head in enumerate(words):
+                if head in FILLER or head in NEG_CUES or df[head] < 2 or signature.get(head, 0.0) <= 0:
+                    continue
+                for j in range(i + 1, min(i + 7, len(words))):
+                    tail = words[j]
+                    if tail not in NEG_CUES and words[j - 1] not in NEGATORS:
+                        continue
+                    rest = "".join(w for w in words[j + 1:] if w not in _TAIL)
+                    # "专家号太难|挂了", "导诊台没有|人": a short remainder belongs to the phrase
+                    span = words[i:] if len(rest) <= 3 else words[i:j + 1]
+                    text = _trim(span)
+                    if not 4 <= len(text) <= TITLE_MAX:
+                        continue
+                    inner = [w for w in span[1:-1] if w not in FILLER]
+                    detail = sum(1 for w in inner if df[w] <= 1 or any(c.isdigit() for c in w))
+                    score = (df[head] + df[tail]) / n + 2 * signature[head] - 0.4 * detail - 0.03 * len(text)
+                    if score > best_score:
+                        best, best_score = text, score
+    return best
+
+
 def _title(member_docs: list[_Doc], signature: dict[str, float], need: int = 1) -> str:
-    """The group's most central complaint clause, in the comments' own words.
+    """A short title in the group's own words: its key phrase, else its most central clause.
 
     A clause scores the signature weight of its distinct words, favouring short clauses and
     clauses that state a complaint; clauses naming one of the group's ``need`` strongest terms
     compete first. The best one, trimmed, is the title.
     """
+    phrase = _key_phrase(member_docs, signature)
+    if phrase:
+        return phrase
     top = set(sorted(signature, key=lambda t: -signature[t])[:need])
     for required in (top, set()):
         best, best_score = "", -1.0
