@@ -294,13 +294,9 @@ def cluster_comments(
     signature matches a previous one takes its id.
     """
     get_tokenizer()
-    distinct: dict[str, int] = {}
-    key_of: list[str] = []
-    for text in texts:
-        key = " ".join(text.split())
-        distinct.setdefault(key, len(distinct))
-        key_of.append(key)
-    keys = list(distinct)
+    key_of = [" ".join(text.split()) for text in texts]
+    keys = sorted(set(key_of))  # sorted: the result does not depend on the input order
+    distinct = {key: i for i, key in enumerate(keys)}
     if not keys:
         return Clustering([], [])
     # Exact agglomeration on the most frequent distinct texts; the rest are assigned afterwards.

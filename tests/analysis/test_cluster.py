@@ -69,6 +69,18 @@ def test_ids_are_stable_across_runs_and_input_order() -> None:
     assert a == b
 
 
+def test_large_batch_path_assigns_the_rest_to_their_problem() -> None:
+    """Past the exact-clustering sample, the remaining texts join their problem, whatever the order."""
+    full = cluster_comments(MONTH).labels()
+    sampled = cluster_comments(MONTH, sample=9).labels()
+    shuffled = cluster_comments(list(reversed(MONTH)), sample=9).labels()
+    def partition(labels):
+        return {frozenset(i for i, (c, _) in enumerate(labels) if c == cid) for cid, _ in labels if cid}
+
+    assert partition(sampled) == partition(full)
+    assert dict(zip(MONTH, sampled, strict=True)) == dict(zip(reversed(MONTH), shuffled, strict=True))
+
+
 def test_next_month_keeps_the_id_of_the_same_problem(tmp_path: Path) -> None:
     """Different wording next month keeps last month's id via --previous; a new problem gets a new id."""
     state = tmp_path / "problems.json"
