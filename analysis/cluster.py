@@ -39,6 +39,7 @@ SIGNATURE_TERMS = 20
 TITLE_MAX = 18
 TITLE_LEN_POWER = 1.0
 TITLE_COMPLAINT = 1.5
+TITLE_OBJECTS = 5  # a key phrase starts at one of the group's strongest terms
 
 # Words that say how strongly, not what: they carry no problem identity.
 _FILLER_WORDS = (
@@ -50,6 +51,12 @@ _FILLER_WORDS = (
     发现 说实话 唉 哎 请 麻烦 一定 及时 好好 管管 管理 问题 情况"""
 )
 FILLER = frozenset(_FILLER_WORDS.split())
+# Failure words of concrete problems that the sentiment lexicon does not list (it rates tone).
+_FAILURE_WORDS = (
+    "咸 太咸 油腻 太油 凉 冰凉 凉透 卡 太卡 卡住 黑屏 故障 失败 缺 缺药 缺货 断货 没货 不全 闪退 崩溃 堵 漏 繁琐 "
+    "复杂 太复杂 不透明 多收 重复 拥挤 太挤 太少 太多 太长 太小 太远 分散 停诊 不准 太晚 不换"
+)
+FAILURES = NEG_CUES | frozenset(_FAILURE_WORDS.split())
 
 
 @dataclass(slots=True)
@@ -234,15 +241,16 @@ def _key_phrase(member_docs: list[_Doc], signature: dict[str, float]) -> str:
     for doc in member_docs:
         df.update({w for ws in doc.clause_words for w in ws})
     n = max(len(member_docs), 1)
+    objects = set(sorted(signature, key=lambda t: -signature[t])[:TITLE_OBJECTS])
     best, best_score = "", -math.inf
     for doc in member_docs:
         for words in doc.clause_words:
             for i, head in enumerate(words):
-                if head in FILLER or head in NEG_CUES or df[head] < 2 or signature.get(head, 0.0) <= 0:
+                if head in FILLER or head in FAILURES or df[head] < 2 or head not in objects:
                     continue
                 for j in range(i + 1, min(i + 7, len(words))):
                     tail = words[j]
-                    if tail not in NEG_CUES and words[j - 1] not in NEGATORS:
+                    if tail not in FAILURES and words[j - 1] not in NEGATORS:
                         continue
                     rest = "".join(w for w in words[j + 1:] if w not in _TAIL)
                     # "专家号太难|挂了", "导诊台没有|人": a short remainder belongs to the phrase
