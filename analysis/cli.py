@@ -75,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--file", type=Path, help="one labelled JSONL file, e.g. analysis/eval/fresh2.jsonl")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=_cmd_evaluate)
+    __import__("analysis.cluster_cli").cluster_cli.register(sub)  # issue 14; kept in its own module
     return parser
 
 

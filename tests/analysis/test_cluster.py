@@ -1,0 +1,127 @@
+"""Specific problems inside a theme: ``analysis.cluster`` and ``python -m analysis cluster``."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from analysis.cluster import Problem, cluster_comments, match_previous, problem_id
+from analysis.normalize import normalize
+
+REPO = Path(__file__).resolve().parents[2]
+
+HOT_WATER = [
+    "晚上九点以后病房就没热水了，想给老人擦个身都不行",
+    "五楼病房的热水一到晚上就停，洗澡只能用冷水",
+    "夜里没有热水，开水房也关门",
+    "熱水晚上就沒了，病人出汗想洗一下都不行",
+]
+SELF_SERVICE = [
+    "门诊的自助机老是坏，好几台都黑屏",
+    "自助挂号机不会用，旁边也没有人指导",
+    "大厅的自助缴费机一直卡住，刷卡没反应",
+    "自助机故障率太高了，排了半天到我就坏了",
+]
+LIFT = [
+    "电梯太少了，等了十几分钟都上不去",
+    "住院部电梯每层都停，等得人崩溃",
+    "门诊楼电梯坏了一部，剩下的排长队",
+]
+OUTLIER = "轮椅太少，去借的时候一个都没有"
+MONTH = HOT_WATER + SELF_SERVICE + LIFT + [OUTLIER]
+
+
+def _run_cli(lines: list[str], *extra: str) -> list[dict]:
+    proc = subprocess.run(
+        [sys.executable, "-m", "analysis", "cluster", *extra], input="\n".join(lines) + "\n",
+        capture_output=True, text=True, cwd=REPO, timeout=120, check=True,
+    )
+    return [json.loads(line) for line in proc.stdout.splitlines()]
+
+
+def test_cli_cluster_keeps_order_ids_and_groups() -> None:
+    """One output per input, same order and ids; the same problem shares a cluster, the odd one is null."""
+    lines = [json.dumps({"id": i, "text": t}, ensure_ascii=False) for i, t in enumerate(MONTH)]
+    lines.insert(3, "not json")
+    out = _run_cli(lines)
+    assert len(out) == len(lines)
+    assert "error" in out[3] and "id" not in out[3]
+    rows = out[:3] + out[4:]
+    assert [r["id"] for r in rows] == list(range(len(MONTH)))
+    clusters = [r["cluster"] for r in rows]
+    hot = set(clusters[:4])
+    machines = set(clusters[4:8])
+    lift = set(clusters[8:11])
+    assert len(hot) == len(machines) == len(lift) == 1
+    assert len(hot | machines | lift) == 3 and None not in hot | machines | lift
+    assert rows[-1] == {"id": len(MONTH) - 1, "cluster": None, "title": None}
+    assert all(isinstance(r["title"], str) and r["title"] for r in rows[:-1])
+
+
+def test_ids_are_stable_across_runs_and_input_order() -> None:
+    """Clustering the same comments twice, in another order, gives the same ids and titles."""
+    first = cluster_comments(MONTH)
+    second = cluster_comments(list(reversed(MONTH)))
+    a = dict(zip(MONTH, first.labels(), strict=True))
+    b = dict(zip(reversed(MONTH), second.labels(), strict=True))
+    assert a == b
+
+
+def test_large_batch_path_assigns_the_rest_to_their_problem() -> None:
+    """Past the exact-clustering sample, the remaining texts join their problem, whatever the order."""
+    full = cluster_comments(MONTH).labels()
+    sampled = cluster_comments(MONTH, sample=9).labels()
+    shuffled = cluster_comments(list(reversed(MONTH)), sample=9).labels()
+    def partition(labels):
+        return {frozenset(i for i, (c, _) in enumerate(labels) if c == cid) for cid, _ in labels if cid}
+
+    assert partition(sampled) == partition(full)
+    assert dict(zip(MONTH, sampled, strict=True)) == dict(zip(reversed(MONTH), shuffled, strict=True))
+
+
+def test_next_month_keeps_the_id_of_the_same_problem(tmp_path: Path) -> None:
+    """Different wording next month keeps last month's id via --previous; a new problem gets a new id."""
+    state = tmp_path / "problems.json"
+    last = _run_cli([json.dumps({"id": i, "text": t}, ensure_ascii=False) for i, t in enumerate(MONTH)],
+                    "--save", str(state))
+    next_month = [
+        "病房晚上没有热水，洗漱很不方便",
+        "夜间热水供应太差，家属只能去外面打水",
+        "自助机又坏了，缴费缴不了",
+        "自助机黑屏，也没人指导怎么用",
+        "病床的摇杆坏了，摇不起来",
+        "病床摇杆坏了好几天没人修",
+    ]
+    out = _run_cli([json.dumps({"id": i, "text": t}, ensure_ascii=False) for i, t in enumerate(next_month)],
+                   "--previous", str(state))
+    assert out[0]["cluster"] == out[1]["cluster"] == last[0]["cluster"]
+    assert out[2]["cluster"] == out[3]["cluster"] == last[4]["cluster"]
+    old_ids = {r["cluster"] for r in last}
+    assert out[4]["cluster"] == out[5]["cluster"] and out[4]["cluster"] not in old_ids
+
+
+def test_match_previous_leaves_unrelated_problems_new() -> None:
+    """A problem whose terms share nothing with last month's keeps its own id."""
+    prev = [Problem("pold", "夜间没有热水", 5, {"热水": 0.8, "晚上": 0.6})]
+    cur = [Problem(problem_id({"电梯": 1.0}), "电梯太慢", 3, {"电梯": 1.0})]
+    match_previous(cur, prev)
+    assert cur[0].id == problem_id({"电梯": 1.0}) != "pold"
+
+
+def test_titles_are_the_comments_own_words() -> None:
+    """Every title is a contiguous piece of one of its members' normalised text, never a template."""
+    result = cluster_comments(MONTH)
+    assert len(result.problems) == 3
+    for k, problem in enumerate(result.problems):
+        members = [normalize(t) for t, a in zip(MONTH, result.assignment, strict=True) if a == k]
+        assert 4 <= len(problem.title) <= 18
+        assert any(problem.title in m for m in members), problem.title
+
+
+def test_filler_only_and_empty_input_are_ungrouped() -> None:
+    """Comments naming nothing ("太差了") get None, and an empty batch gives an empty result."""
+    result = cluster_comments(["太差了", "太差了！", "唉"] + HOT_WATER)
+    assert result.assignment[:3] == [None, None, None]
+    assert cluster_comments([]).assignment == []
