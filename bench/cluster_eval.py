@@ -1,4 +1,4 @@
-"""Clustering quality on the project's own evaluation set ``analysis/eval/clusters.jsonl``.
+"""Clustering quality on the project's own evaluation set ``analysis/eval/clusters/problems.jsonl``.
 
 The comments were written for the project and grouped by hand following ``analysis/CLUSTERING.md``.
 Themes are split dev/test by a stable hash of the theme code; parameters were tuned on dev only.
@@ -21,7 +21,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-EVAL = REPO / "analysis" / "eval" / "clusters.jsonl"
+EVAL = REPO / "analysis" / "eval" / "clusters" / "problems.jsonl"
 
 
 def part_of(theme: str) -> str:

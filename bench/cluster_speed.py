@@ -1,7 +1,7 @@
 """Speed of clustering a month of negative comments: ``analysis.cluster`` per theme batch.
 
 The month is synthesised (not real comments): each comment recombines one or two clauses of
-hand-written comments of the same theme and problem from ``analysis/eval/clusters.jsonl``,
+hand-written comments of the same theme and problem from ``analysis/eval/clusters/problems.jsonl``,
 with optional opening/closing fragments, so that most texts are distinct. Themes get unequal
 shares (a few large, many small), as in the 1M-response bench month.
 
@@ -29,7 +29,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-EVAL = REPO / "analysis" / "eval" / "clusters.jsonl"
+EVAL = REPO / "analysis" / "eval" / "clusters" / "problems.jsonl"
 OPENERS = ["", "", "", "说实话，", "唉，", "反映一下，", "上次来也是这样，", "住院期间发现", "建议改进：", "我想说"]
 CLOSERS = ["", "", "", "，希望改进", "，太不方便了", "。", "！！", "，希望医院重视", "，请尽快解决", "，体验很差"]
 
