@@ -57,6 +57,15 @@ def screenshot(page, name: str) -> Path:
     return path
 
 
+# Everything a finger may need to hit on a survey page (radio inputs are hidden: their labels count), and a
+# script listing those under 48 px, with their text and size.
+TARGETS = "a, button, .opt > span, summary, label.check, textarea, input[type=tel]"
+SMALL_TARGETS = f"""() => [...document.querySelectorAll('{TARGETS}')]
+    .filter(e => e.getClientRects().length && !e.closest('.hp'))
+    .map(e => [e.textContent.trim().slice(0, 20), e.getBoundingClientRect()])
+    .filter(([, r]) => r.width < 48 || r.height < 48)
+    .map(([t, r]) => `${{t}} ${{Math.round(r.width)}}x${{Math.round(r.height)}}`)"""
+
 AXE = Path(__file__).resolve().parent.parent / ".cache" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from survey_web.extensions import db as _db
 from survey_web.models import Response
 
-from ..browser import TABLET, axe_violations, chromium, live_server, screenshot
+from ..browser import SMALL_TARGETS, TABLET, axe_violations, chromium, live_server, screenshot
 from ..factories import make_point
 
 pytestmark = pytest.mark.browser
@@ -33,20 +33,16 @@ TEXT_SIZES = """() => {
 BUTTON_HEIGHTS = """() => [...document.querySelectorAll('button, .bigtoggle, .langs a, .langs strong, summary, .submit')]
   .filter(e => e.getClientRects().length)
   .map(e => [e.textContent.trim().slice(0, 16), e.getBoundingClientRect().height])"""
-TARGETS = "a, button, .opt > span, summary, label.check, textarea, input[type=tel]"
-SMALL_TARGETS = f"""() => [...document.querySelectorAll('{TARGETS}')]
-    .filter(e => e.getClientRects().length && !e.closest('.hp'))
-    .map(e => [e.textContent.trim().slice(0, 20), e.getBoundingClientRect()])
-    .filter(([, r]) => r.width < 48 || r.height < 48)
-    .map(([t, r]) => `${{t}} ${{Math.round(r.width)}}x${{Math.round(r.height)}}`)"""
 
 
-def _open(browser, base, token, viewport, big):
-    context = browser.new_context(viewport=viewport, locale="zh-CN", bypass_csp=True,
+def _open(browser, base, token, viewport, big=None, *, javascript=True, contact=True):
+    """The survey at VIEWPORT (大字版 on or off if BIG is given), the contact section opened if CONTACT."""
+    context = browser.new_context(viewport=viewport, locale="zh-CN", bypass_csp=True, java_script_enabled=javascript,
                                   is_mobile=viewport is PHONE_360, has_touch=True)
     page = context.new_page()
-    page.goto(f"{base}/s/{token}?big={1 if big else 0}")
-    page.locator("details.contact summary").click()  # the consent controls are measured too
+    page.goto(f"{base}/s/{token}" + ("" if big is None else f"?big={1 if big else 0}"))
+    if contact:
+        page.locator("details.contact summary").click()  # the consent controls are measured too
     return page
 
 
@@ -132,9 +128,7 @@ def test_enter_on_an_answer_does_not_send_the_survey(make_app, javascript):
     with app.app_context():
         token = make_point().token
     with live_server(app) as base, chromium() as browser:
-        context = browser.new_context(viewport=PHONE_360, locale="zh-CN", java_script_enabled=javascript)
-        page = context.new_page()
-        page.goto(f"{base}/s/{token}")
+        page = _open(browser, base, token, PHONE_360, javascript=javascript, contact=False)
         page.locator("#q-role label").first.click()
         page.locator("#q-overall input").first.focus()
         page.keyboard.press("Enter")
@@ -169,9 +163,7 @@ def test_switching_language_mid_survey_keeps_every_answer(make_app, javascript):
     with app.app_context():
         token = make_point().token
     with live_server(app) as base, chromium() as browser:
-        context = browser.new_context(viewport=PHONE_360, locale="zh-CN", java_script_enabled=javascript)
-        page = context.new_page()
-        page.goto(f"{base}/s/{token}")
+        page = _open(browser, base, token, PHONE_360, javascript=javascript, contact=False)
         page.locator("#q-role label").first.click()
         page.locator("#q-overall label").nth(1).click()
         page.locator("#q-parking label").last.click()

@@ -9,18 +9,11 @@ from question_banks import scale_levels
 from survey_web.extensions import db as _db
 from survey_web.models import Answer, Response
 
-from ...browser import PHONE, chromium, live_server, screenshot
+from ...browser import PHONE, SMALL_TARGETS, chromium, live_server, screenshot
 from ...factories import make_point
 
 pytestmark = pytest.mark.browser
 
-# Everything a finger may need to hit on the survey page (radio inputs are hidden: their labels count).
-TARGETS = "a, button, .opt > span, summary, label.check, textarea, input[type=tel]"
-SMALL_TARGETS = f"""() => [...document.querySelectorAll('{TARGETS}')]
-    .filter(e => e.getClientRects().length && !e.closest('.hp'))
-    .map(e => [e.textContent.trim().slice(0, 20), e.getBoundingClientRect()])
-    .filter(([, r]) => r.width < 48 || r.height < 48)
-    .map(([t, r]) => `${{t}} ${{Math.round(r.width)}}x${{Math.round(r.height)}}`)"""
 # A stand-in for the device's speech engine: Debian's headless chromium has no voices of its own.
 FAKE_VOICE = """
   window.__spoken = [];
