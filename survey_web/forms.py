@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 
 from babel.support import Translations
+from flask import abort
 from flask_babel import get_locale
 from flask_wtf import FlaskForm
 from wtforms import PasswordField
@@ -77,3 +78,10 @@ class QueryFilterForm(Form):
 
 class EmptyForm(Form):
     """A button that only needs the CSRF token."""
+
+
+def posted(record):
+    """RECORD, once the posted button's form (only its CSRF token) validates (400 otherwise)."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    return record

@@ -14,7 +14,7 @@ from .. import audit
 from ..accounts.passwords import hash_password, password_problem
 from ..accounts.scope import roles_required
 from ..extensions import db
-from ..forms import EmptyForm
+from ..forms import EmptyForm, posted
 from ..jobs.dead_letters import MAX_ATTEMPTS, dead_letter_rows, dead_letter_summary, retry_failed
 from ..models import AuditEvent, Department, Hospital, User
 from ..web.display import show_dt
@@ -111,9 +111,7 @@ def _user_or_404(user_id: int) -> User:
 @roles_required("admin")
 def set_active(user_id: int):
     """Deactivate (and sign out) or reactivate an account."""
-    user = _user_or_404(user_id)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
+    user = posted(_user_or_404(user_id))
     active = request.form.get("active") == "1"
     if user.id == current_user.id and not active:
         flash(_("You cannot deactivate your own account."))
@@ -152,9 +150,7 @@ def reset_password(user_id: int):
 @roles_required("admin")
 def reset_two_factor(user_id: int):
     """Forget an account's authenticator (a lost phone): it enrols again at its next sign-in."""
-    user = _user_or_404(user_id)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
+    user = posted(_user_or_404(user_id))
     if user.totp_secret is not None:
         user.totp_secret = user.totp_last_step = None
         user.session_version += 1

@@ -10,7 +10,7 @@ from .. import audit
 from ..accounts import tablets
 from ..accounts.scope import roles_required
 from ..extensions import db
-from ..forms import EmptyForm
+from ..forms import EmptyForm, posted
 from ..models import KioskDevice
 from . import bp
 from .forms import TabletForm, TabletSettingsForm
@@ -95,9 +95,7 @@ def tablet_settings(tablet_id: int):
 @roles_required("admin")
 def revoke_tablet(tablet_id: int):
     """Revoke a tablet: from the next request on it can record nothing, and its link no longer works."""
-    device = _tablet_or_404(tablet_id)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
+    device = posted(_tablet_or_404(tablet_id))
     if device.revoked_at is None:
         tablets.revoke(device)
         audit.record("revoke", "kiosk", device.id, after={"name": device.name})

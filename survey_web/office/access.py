@@ -83,12 +83,3 @@ def managed(record):
     """RECORD, once the signed-in user is found to run the problem list (403 otherwise)."""
     require_manager()
     return record
-
-
-def posted(record):
-    """RECORD, once the posted button's form (only its CSRF token) validates (400 otherwise)."""
-    from ..forms import EmptyForm
-
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    return record

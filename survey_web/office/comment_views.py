@@ -20,7 +20,7 @@ from analysis.taxonomy import THEMES
 from .. import banks, exports
 from ..accounts.scope import roles_required, visible_departments
 from ..extensions import db
-from ..forms import clean_text
+from ..forms import clean_text, posted
 from ..i18n import pick
 from ..models import Comment, Department, Response, SurveyPoint, UrgentAlert
 from ..models.alerts import still_urgent
@@ -197,9 +197,7 @@ def correct(comment_id: int):
 @roles_required(*OFFICE_ROLES)
 def reset(comment_id: int):
     """Drop the staff labels of a comment."""
-    found = comment_or_404(current_user, comment_id)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
+    found = posted(comment_or_404(current_user, comment_id))
     if reset_correction(found):
         db.session.commit()
         flash(_("Staff labels removed; the model's labels apply again."))

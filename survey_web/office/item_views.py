@@ -12,6 +12,7 @@ from analysis.ledger import LIVE, TransitionError, actions_from
 
 from ..accounts.scope import roles_required
 from ..extensions import db
+from ..forms import posted
 from ..models import AuditEvent, Department, User
 from ..problems import ledger
 from ..problems.followup import figures_after
@@ -20,7 +21,7 @@ from ..problems.listexport import department_name
 from ..timeutil import today
 from ..web.flow import refuse, saved
 from . import bp
-from .access import OFFICE_ROLES, can_manage, item_or_404, managed, posted
+from .access import OFFICE_ROLES, can_manage, item_or_404, managed
 from .forms import ActionForm, EmptyForm, ItemForm, NoteForm, SplitForm
 from .routes import STATUS_LABELS
 

@@ -17,6 +17,7 @@ from analysis.taxonomy import THEMES
 from .. import audit
 from ..accounts.scope import hospital_ids, roles_required, visible_departments
 from ..extensions import db
+from ..forms import posted
 from ..jobs import wait_in_process
 from ..jobs.problems import enqueue_generation
 from ..models import Hospital, utcnow
@@ -27,7 +28,7 @@ from ..problems.summary import draft_summary
 from ..timeutil import previous_month, today
 from ..web.flow import back, refuse, saved
 from . import bp
-from .access import OFFICE_ROLES, items_query, list_or_404, lists_query, managed, posted, require_manager
+from .access import OFFICE_ROLES, items_query, list_or_404, lists_query, managed, require_manager
 from .forms import EmptyForm, GenerateForm, ManualItemForm, SummaryForm
 from .routes import theme_label
 

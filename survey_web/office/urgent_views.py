@@ -12,12 +12,13 @@ from .. import audit
 from ..accounts.scope import roles_required
 from ..crypto import decrypt_contact, mask_phone
 from ..extensions import db
+from ..forms import posted
 from ..models import Department, Response, SurveyPoint, UrgentAlert, utcnow
 from ..timeutil import as_utc
 from ..web.flow import refuse, saved
 from ..web.paging import paginate
 from . import bp
-from .access import OFFICE_ROLES, alert_or_404, alerts_query, posted
+from .access import OFFICE_ROLES, alert_or_404, alerts_query
 from .forms import CloseAlertForm, DismissAlertForm, EmptyForm, FollowupForm
 from .routes import ack_cutoff, show_dt
 

@@ -7,7 +7,7 @@ and a wrong code and a deleted response get the same answer.
 from __future__ import annotations
 
 from flask import Response as HttpResponse
-from flask import make_response, render_template
+from flask import abort, make_response, render_template
 from flask_babel import gettext as _
 
 from ..privacy import receipts, rights
@@ -23,23 +23,22 @@ def _page(template: str, status: int = 200, **context):
 
 
 def _lookup(form: ReceiptForm):
-    """(response, None) for a form with a valid token and a known code, else (None, the page to answer with).
-
-    Only the code and the CSRF token are checked here; a form's other fields are the caller's."""
+    """The response of a form with a valid token and a known code; otherwise the page that says why is
+    the answer (aborts with it). Only the code and the CSRF token are checked here; the rest is the caller's."""
     form.validate()
     if form.csrf_token.errors:
-        return None, _page("survey/receipt.html", 400, form=ReceiptForm(formdata=None),
-                           notice=_("This page had expired. Please enter your code again."))
+        abort(_page("survey/receipt.html", 400, form=ReceiptForm(formdata=None),
+                    notice=_("This page had expired. Please enter your code again.")))
     if form.code.errors:
-        return None, _page("survey/receipt.html", 422, form=form)
+        abort(_page("survey/receipt.html", 422, form=form))
     if not guard.receipt_attempt():
-        return None, _page("survey/receipt.html", 429, form=ReceiptForm(formdata=None), notice=_(
-            "Too many attempts from this network. Please try again in an hour."))
+        abort(_page("survey/receipt.html", 429, form=ReceiptForm(formdata=None), notice=_(
+            "Too many attempts from this network. Please try again in an hour.")))
     found = receipts.find(form.code.data)
     if found is None:
-        return None, _page("survey/receipt.html", 404, form=form, notice=_(
-            "No response has this code: please check it. A deleted response cannot be found any more."))
-    return found, None
+        abort(_page("survey/receipt.html", 404, form=form, notice=_(
+            "No response has this code: please check it. A deleted response cannot be found any more.")))
+    return found
 
 
 @bp.get("/receipt")
@@ -52,10 +51,7 @@ def receipt():
 def receipt_show():
     """What was submitted with this code, with export and delete buttons."""
     form = ReceiptForm()
-    found, refusal = _lookup(form)
-    if found is None:
-        return refusal
-    return _data_page(found, form.code.data)
+    return _data_page(_lookup(form), form.code.data)
 
 
 def _data_page(found, typed: str, erase_form: EraseForm | None = None, status: int = 200):
@@ -75,11 +71,7 @@ def receipt_export(fmt: str):
     """The submitted data as a JSON or a text file."""
     if fmt not in ("json", "txt"):
         return _page("survey/receipt.html", 404, form=ReceiptForm(formdata=None))
-    form = ReceiptForm()
-    found, refusal = _lookup(form)
-    if found is None:
-        return refusal
-    data = rights.submitted(found)
+    data = rights.submitted(_lookup(ReceiptForm()))
     body, mime = ((rights.as_json(data), "application/json") if fmt == "json"
                   else (rights.as_text(data, text_labels()), "text/plain; charset=utf-8"))
     return HttpResponse(body, mimetype=mime, headers={
@@ -90,9 +82,7 @@ def receipt_export(fmt: str):
 def receipt_delete():
     """Erase the response: answers, comment, contact and everything derived from them."""
     form = EraseForm()
-    found, refusal = _lookup(form)
-    if found is None:
-        return refusal
+    found = _lookup(form)
     if not form.confirm.data:
         return _data_page(found, form.code.data, erase_form=form, status=422)
     rights.erase(found)
