@@ -41,7 +41,7 @@ def stored(app) -> list[Response]:
 
 
 @contextmanager
-def kiosk(make_app, **config):
+def kiosk(make_app, context_options: dict | None = None, **config):
     """A registered tablet at 1024x768 with volunteer 'volunteer' signed in and a ward chosen."""
     app = make_app(**config)
     with app.app_context():
@@ -49,7 +49,7 @@ def kiosk(make_app, **config):
         volunteer_id = make_volunteer().id
         link = app.test_cli_runner().invoke(args=["kiosk", "enrol", "5楼平板"]).output.strip()
     with live_server(app) as base, chromium() as browser:
-        context = browser.new_context(viewport=TABLET, locale="zh-CN", has_touch=True)
+        context = browser.new_context(viewport=TABLET, locale="zh-CN", has_touch=True, **(context_options or {}))
         context.add_init_script(COUNT_BEEPS)
         page = context.new_page()
         page.goto(link.replace(app.config["PUBLIC_BASE_URL"], base))

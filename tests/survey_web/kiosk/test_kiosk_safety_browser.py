@@ -295,3 +295,24 @@ def test_interview_in_large_text_survives_an_idle_pause_and_a_language_switch(ma
         answers = {a.question_code: a.score for a in _db.session.merge(rows[0]).answers}
     assert answers["overall"] == 4 and answers["nurse_communication"] is not None and answers["food"] == 5
     assert [text for _v, text in comments(app)] == [COMMENT]
+
+
+def test_kiosk_pages_pass_axe_and_large_text_is_large(make_app):
+    """axe-core finds no WCAG 2.2 AA violation on the tablet's start page and interview, normal and 大字版;
+    in 大字版 the interview's questions and answers are at least 22 px and no text is under 20 px."""
+    from ...browser import axe_violations
+    from ..test_a11y_browser import TEXT_SIZES
+
+    with kiosk(make_app, context_options={"bypass_csp": True}) as (_app, _context, page, _v):
+        found = {"start": axe_violations(page)}
+        start_interview(page)
+        found["interview"] = axe_violations(page)
+        page.click(".bigtoggle")
+        found["interview large"] = axe_violations(page)
+        small = [f"{kind} {text!r} {size}px" for kind, text, size in page.evaluate(TEXT_SIZES)
+                 if size < (22 if kind in ("answer", "question") else 20)]
+        screenshot(page, "kiosk-interview-large-axe-tablet")
+        page.goto(page.url.split("/kiosk/")[0] + "/kiosk/")
+        found["start large"] = axe_violations(page)
+    assert {where: v for where, v in found.items() if v} == {}
+    assert small == []
