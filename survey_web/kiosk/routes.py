@@ -37,6 +37,7 @@ from .access import volunteer_required
 from .forms import EnrolForm, RoundForm
 
 ROUND = "kiosk_point"  # session key: the point chosen for this round
+RECEIPT = "kiosk_receipt"  # session key: the receipt code of the interview just stored (shown once)
 
 
 @bp.get("/enrol/<token>")
@@ -95,7 +96,7 @@ def start():
     response = no_store(render_template(
         "kiosk/start.html", kiosk=kiosk, point=point, place=place_name(point) if point else None,
         wards=rounds.wards(current_user), form=RoundForm(), stored_today=stored_today(kiosk),
-        done=request.args.get("done")))
+        done=request.args.get("done"), receipt=session.pop(RECEIPT, None)))
     # In use by a signed-in volunteer: the tablet's cookie lives on; left unused, it runs out.
     if kiosk is not None and tablets.renew(kiosk):
         tablets.set_cookie(response, request.cookies[guard.KIOSK_COOKIE])

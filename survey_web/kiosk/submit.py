@@ -18,7 +18,7 @@ import time
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from flask import jsonify, redirect, render_template, request, url_for
+from flask import jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import validate_csrf
@@ -27,12 +27,13 @@ from wtforms.validators import ValidationError
 
 from .. import banks, i18n, jobs
 from ..extensions import csrf, db
+from ..privacy import receipts
 from ..responses import guard
 from ..responses.forms import build_form
 from ..responses.service import FormClaims, existing_ids, store_response
 from . import bp, rounds
 from .access import volunteer_required, wants_json
-from .routes import posted_time, render_interview
+from .routes import RECEIPT, posted_time, render_interview
 
 log = logging.getLogger(__name__)
 
@@ -135,11 +136,16 @@ def _submit():
                                         "before submitting."))
     started, finished = _times(claims)
     form_claims = FormClaims(key, started, claims.point_id, claims.version_id, claims.bank_code, claims.place)
+    # The tablet drew the receipt code it showed the respondent; a page without JavaScript gets one here.
+    receipt = receipts.normalise(request.form.get("receipt")) or receipts.new_code()
     _response_id, comment_id = store_response(
         form, form_claims, language=claims.language, device_hash=None, mode="volunteer_assisted",
-        volunteer_id=current_user.id, kiosk_id=kiosk.id, submitted_at=datetime.fromtimestamp(finished, UTC))
+        volunteer_id=current_user.id, kiosk_id=kiosk.id, submitted_at=datetime.fromtimestamp(finished, UTC),
+        receipt_hash=receipts.hashed(receipt))
     if comment_id is not None:
         jobs.enqueue_classify(comment_id)
+    if not wants_json():  # the tablet's own script already showed its code; a plain page shows it next
+        session[RECEIPT] = receipt
     return _accepted("stored")
 
 

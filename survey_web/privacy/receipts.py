@@ -1,7 +1,8 @@
 """Receipt codes: with the code from the thanks page a respondent sees, exports and erases a response.
 
-A code is derived from the response's submission key with the server's secret (so a resent form shows
-the same code) and stored only as a keyed hash. 12 characters of Crockford base32 are 60 bits: with the
+A survey's code is derived from the response's submission key with the server's secret (so a resent form
+shows the same code); a volunteer tablet draws its interview's code itself (kiosk.js: the respondent gets it
+at once, even offline) or the server draws one (`new_code`). Either is stored only as a keyed hash. 12 characters of Crockford base32 are 60 bits: with the
 per-address limit on lookups, guessing any one of a million codes would take longer than the data is kept.
 """
 
@@ -11,6 +12,7 @@ import base64
 import hashlib
 import hmac
 import re
+import secrets
 
 from flask import current_app
 from sqlalchemy import select
@@ -35,6 +37,12 @@ def _mac(label: str, value: str) -> bytes:
 def code_for(submission_key: str) -> str:
     """The receipt code of the response stored under SUBMISSION_KEY, grouped for reading: 'ABCD-EFGH-JKMN'."""
     raw = base64.b32encode(_mac("receipt-code", submission_key)).decode().translate(_TO_CROCKFORD)[:LENGTH]
+    return "-".join(raw[i:i + 4] for i in range(0, LENGTH, 4))
+
+
+def new_code() -> str:
+    """A random code, grouped for reading."""
+    raw = "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
     return "-".join(raw[i:i + 4] for i in range(0, LENGTH, 4))
 
 

@@ -7,6 +7,7 @@
   if (!root) { return; }
   var START = root.getAttribute("data-start");
   var PAGES = "kiosk-pages";  // must match sw.js
+  var RECEIPT_KEY = "kiosk-receipt";  // sessionStorage: the last interview's receipt code, shown once
 
   function fill(template, n) { return (template || "").replace("{n}", String(n)); }
   function goClean(done) {
@@ -123,6 +124,13 @@
   document.querySelectorAll("[data-flash]").forEach(function (p) {
     p.hidden = location.search.indexOf("done=" + p.getAttribute("data-flash")) < 0;
   });
+  var receiptBox = document.querySelector("[data-receipt]");
+  var receiptCode = sessionStorage.getItem(RECEIPT_KEY);
+  sessionStorage.removeItem(RECEIPT_KEY);
+  if (receiptBox && receiptCode && /done=(saved|queued)/.test(location.search)) {
+    receiptBox.querySelector("[data-receipt-code]").textContent = receiptCode;
+    receiptBox.hidden = false;
+  }
   if (location.search && history.replaceState) { history.replaceState(null, "", location.pathname); }
   var startButton = document.querySelector(".startbtn");
   if (startButton && window.caches && navigator.onLine) {
@@ -162,6 +170,15 @@
   var button = form.querySelector("button[type=submit]");
   var notice = document.querySelector("[data-notice]");
 
+  // The respondent's receipt code (Crockford base32, 60 bits), drawn here so it can be shown at once, also
+  // offline; the server stores only its keyed hash (privacy/receipts.py).
+  var CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+  function newReceipt() {
+    var bytes = new Uint8Array(12), out = "";
+    crypto.getRandomValues(bytes);
+    for (var i = 0; i < 12; i += 1) { out += CROCKFORD[bytes[i] & 31] + (i % 4 === 3 && i < 11 ? "-" : ""); }
+    return out;
+  }
   function newKey() {
     var bytes = new Uint8Array(16);
     crypto.getRandomValues(bytes);
@@ -231,6 +248,8 @@
     clearErrors();
     showNotice("");
     form.elements.finished.value = (Date.now() / 1000).toFixed(3);
+    if (!form.elements.receipt.value) { form.elements.receipt.value = newReceipt(); }
+    sessionStorage.setItem(RECEIPT_KEY, form.elements.receipt.value);  // shown on the start page, once
     var data = new FormData(form);
     data.delete("csrf_token");  // a fresh token is fetched for every send
     var item = { key: form.elements.submission_key.value, action: form.action, created: Date.now(),

@@ -311,3 +311,30 @@ def test_status_gives_a_fresh_csrf_token_only_to_volunteers(app, db):
     assert body["signed_in"] and body["csrf"] and body["stored_today"] == 0
     assert anonymous.headers["Cache-Control"] == "no-store"
     assert _db.session.scalar(select(func.count(Response.id))) == 0
+
+
+def test_interviews_get_receipt_codes_the_respondent_can_use(app, db):
+    """The tablet's own code (drawn offline-capable in kiosk.js) and, without JavaScript, one the server draws
+    and shows on the start page: both open the interview at /receipt, stored only as a keyed hash."""
+    from survey_web.privacy import receipts
+
+    from ..privacy.helpers import receipt_post
+
+    point = make_point()
+    make_volunteer()
+    tablet = ready_tablet(app, point)
+    drawn = "K7QM-4XRT-9B2D"
+    assert tablet.send(tablet.payload({**GOOD_ANSWERS, "receipt": drawn})).status_code == 201
+    page = tablet.interview_page()
+    data = {"csrf_token": field(page, "csrf_token"), "kiosk_token": field(page, "kiosk_token"),
+            "submission_key": field(page, "submission_key"), "started": field(page, "started"), **GOOD_ANSWERS}
+    assert tablet.client.post("/kiosk/interview", data=data).status_code == 303
+    start = tablet.client.get("/kiosk/?done=saved").get_data(as_text=True)
+    shown = re.search(r"data-receipt-code>([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})<", start).group(1)
+    assert "data-receipt-code></p>" in tablet.client.get("/kiosk/").get_data(as_text=True), "shown once"
+    hashes = {r.receipt_hash for r in responses()}
+    assert hashes == {receipts.hashed(drawn), receipts.hashed(shown)}
+    respondent = app.test_client()
+    for code in (drawn, shown):
+        reply = receipt_post(respondent, "/receipt", code)
+        assert reply.status_code == 200 and GOOD_ANSWERS["q_comment"] in reply.get_data(as_text=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 
 import pytest
@@ -285,6 +286,10 @@ def test_interview_in_large_text_survives_an_idle_pause_and_a_language_switch(ma
         screenshot(page, "kiosk-language-switch-large-tablet")
         page.click("button.submit")
         page.locator("[data-flash=saved]").wait_for()
+        page.locator("[data-receipt]").wait_for(state="visible")  # for the respondent, before they leave
+        code = page.locator("[data-receipt-code]").inner_text()
+        assert re.fullmatch(r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}", code), code
+        screenshot(page, "kiosk-saved-receipt-tablet")
         assert page.locator("html").get_attribute("lang") == "en", "the tablet stays in the chosen language"
         deadline = time.monotonic() + 15
         while not stored(app) and time.monotonic() < deadline:  # the outbox sends it in the background
@@ -295,6 +300,10 @@ def test_interview_in_large_text_survives_an_idle_pause_and_a_language_switch(ma
         answers = {a.question_code: a.score for a in _db.session.merge(rows[0]).answers}
     assert answers["overall"] == 4 and answers["nurse_communication"] is not None and answers["food"] == 5
     assert [text for _v, text in comments(app)] == [COMMENT]
+    with app.app_context():
+        from survey_web.privacy import receipts
+
+        assert receipts.find(code).id == rows[0].id, "the code shown on the tablet opens this interview"
 
 
 def test_kiosk_pages_pass_axe_and_large_text_is_large(make_app):
