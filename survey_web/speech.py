@@ -51,10 +51,11 @@ def audio_dir() -> Path:
     return Path(current_app.config.get("AUDIO_DIR") or Path(current_app.instance_path) / "audio")
 
 
-def clip_url(text: str, lang: str) -> str | None:
-    """The URL of TEXT's clip if it has been rendered, else None (the page then offers no clip)."""
+def clip_url(text: str, lang: str, rendered: frozenset[str] | None = None) -> str | None:
+    """The URL of TEXT's clip if it has been rendered (RENDERED: the clips on disk, if already listed),
+    else None (the page then offers no clip)."""
     name = clip_name(text, lang)
-    if name is None or name not in _rendered():
+    if name is None or name not in (_rendered() if rendered is None else rendered):
         return None
     return url_for("survey.audio", name=name)
 
@@ -141,9 +142,13 @@ def init_app(app: Flask) -> None:
     def speech_helpers():
         from .i18n import current
 
+        page = {}  # the language and the clips on disk, looked up once per page, at its first say()
+
         def say(text) -> Markup:
             """` data-say="URL"` for TEXT's clip in the page's language, or nothing."""
-            url = clip_url(str(text), BANK_TAG.get(current(), "zh-CN"))
+            if not page:
+                page.update(lang=BANK_TAG.get(current(), "zh-CN"), rendered=_rendered())
+            url = clip_url(str(text), page["lang"], page["rendered"])
             return Markup(' data-say="%s"') % url if url else Markup("")
 
         return {"say": say}
