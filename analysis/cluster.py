@@ -422,3 +422,28 @@ def cluster_batches(batches: dict[str, list[str]], workers: int = 1) -> dict[str
     with multiprocessing.get_context("fork").Pool(workers) as pool:
         results = pool.map(_cluster_one, [batches[k] for k in keys], chunksize=1)
     return dict(zip(keys, results, strict=True))
+
+
+def terms_of(text: str) -> set[str]:
+    """The content words of one comment (what a problem signature is made of)."""
+    return {t for t in _analyzer(_doc(text)) if not t.startswith("#") and len(t) > 1}
+
+
+def signature_of(texts: list[str], n: int = SIGNATURE_TERMS) -> dict[str, float]:
+    """A problem signature for a hand-made group of comments (the office's split): the words the
+    group's comments share, weighted like the clusterer's (document frequency times corpus IDF)."""
+    n_bg, df_bg = background_df()
+    counts: Counter[str] = Counter()
+    for text in texts:
+        counts.update(terms_of(text))
+    weights = {t: c * (math.log((1 + n_bg) / (1 + df_bg.get(t, 0))) + 1.0) for t, c in counts.items()}
+    top = sorted(weights, key=lambda t: (-weights[t], t))[:n]
+    norm = math.sqrt(sum(weights[t] ** 2 for t in top)) or 1.0
+    return {t: round(weights[t] / norm, 6) for t in top}
+
+
+def closeness(terms: set[str], signature: dict[str, float]) -> float:
+    """How well a comment's words fit a signature (signature weight of its words, length-normalised)."""
+    if not terms:
+        return 0.0
+    return sum(signature.get(t, 0.0) for t in terms) / math.sqrt(len(terms))

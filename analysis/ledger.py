@@ -39,6 +39,9 @@ TRANSITIONS = {
 FOUR_CLEAR = ("problem", "measure", "owner_office", "deadline")
 CLOSURE = ("measure_taken", "closure_evidence")
 REASON_NEEDED = ("reject", "reopen")
+# A measure drafted from the suggestions catalogue starts with this mark; it is a proposal, so an
+# item whose measure still carries it is not accepted until the office has made the measure its own.
+SUGGESTION_MARK = "【建议】"
 
 
 class TransitionError(ValueError):
@@ -50,7 +53,7 @@ class TransitionError(ValueError):
 
 
 def _blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+    return value is None or (isinstance(value, str) and (not value.strip() or value.startswith(SUGGESTION_MARK)))
 
 
 def next_status(status: str, action: str, fields: Mapping[str, object]) -> str:

@@ -8,14 +8,21 @@ from .guard import KioskDevice, RefusalCount
 from .indicators import IndicatorCell, IndicatorPeriod, IndicatorResponses
 from .org import Department, Hospital, SurveyPoint
 from .privacy import DeviceKey
-from .problems import ProblemItem, ProblemList, ProblemNote
+from .problems import (
+    ClusterDecision,
+    ProblemCluster,
+    ProblemItem,
+    ProblemItemSource,
+    ProblemList,
+    ProblemNote,
+)
 from .responses import Answer, Comment, CommentTheme, Response
 from .review import CommentReview
 from .users import ROLES, User
 
 __all__ = [
     "ROLES", "Answer", "AuditEvent", "BankVersion", "Comment", "CommentReview", "CommentTheme", "Department",
-    "DeviceKey", "Hospital", "IndicatorCell", "IndicatorPeriod", "IndicatorResponses", "KioskDevice", "ProblemItem",
+    "ClusterDecision", "DeviceKey", "Hospital", "IndicatorCell", "IndicatorPeriod", "IndicatorResponses", "KioskDevice", "ProblemCluster", "ProblemItem", "ProblemItemSource",
     "ProblemList", "ProblemNote", "RefusalCount", "Response", "SurveyPoint", "TimestampMixin", "UrgentAlert",
     "User", "utcnow",
 ]

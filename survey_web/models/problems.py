@@ -20,11 +20,14 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from analysis.ledger import ItemStatus
+from analysis.problem_clusters import EvidenceKind
 
 from ..extensions import db
 from .base import TimestampMixin, one_of, utcnow
 
-ITEM_SOURCES = ("theme", "question", "manual")
+# cluster: a specific problem inside a theme; evidence: one serious complaint or finding on its own.
+ITEM_SOURCES = ("theme", "question", "manual", "cluster", "evidence")
+DECISION_KINDS = ("merge", "split")
 NOTE_KINDS = ("progress", "reminder")
 
 
@@ -95,6 +98,8 @@ class ProblemItem(TimestampMixin, db.Model):
     last_reminded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("problem_items.id"))
     carried_from_id: Mapped[int | None] = mapped_column(ForeignKey("problem_items.id"), unique=True)
+    # A specific problem's stable id (analysis.cluster): the same problem keeps it month after month.
+    cluster_id: Mapped[str | None] = mapped_column(String(40))
 
     problem_list: Mapped[ProblemList] = relationship(back_populates="items")
     department = relationship("Department")
@@ -102,6 +107,7 @@ class ProblemItem(TimestampMixin, db.Model):
                                                     order_by="ProblemNote.at")
     carried_from = relationship("ProblemItem", remote_side=[id], foreign_keys=[carried_from_id])
     merged_into = relationship("ProblemItem", remote_side=[id], foreign_keys=[merged_into_id])
+    sources: Mapped[list[ProblemItemSource]] = relationship(back_populates="item", cascade="all, delete-orphan")
 
 
 class ProblemNote(db.Model):
@@ -119,3 +125,70 @@ class ProblemNote(db.Model):
 
     item: Mapped[ProblemItem] = relationship(back_populates="notes")
     user = relationship("User")
+
+
+class ProblemItemSource(db.Model):
+    """What supports an item: a survey comment, a complaint, a hotline work order or a finding.
+
+    `ref_id` is the id in the source's own table (comments for survey); `excerpt` keeps the
+    de-identified text of voices whose table is another domain's, so a split can read them.
+    """
+
+    __tablename__ = "problem_item_sources"
+    __table_args__ = (
+        CheckConstraint(one_of("kind", EvidenceKind), name="kind"),
+        UniqueConstraint("item_id", "kind", "ref_id"),
+        Index("ix_problem_item_sources_ref", "kind", "ref_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("problem_items.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(10))
+    ref_id: Mapped[int] = mapped_column(Integer)
+    excerpt: Mapped[str | None] = mapped_column(Text)
+
+    item: Mapped[ProblemItem] = relationship(back_populates="sources")
+
+
+class ProblemCluster(db.Model):
+    """A specific problem found in a hospital's month: its stable id, title, size and signature.
+
+    The next month's clustering matches its problems against these (identity and trend), and the
+    销号 check reads how many voices a closed problem had in the months after its deadline.
+    """
+
+    __tablename__ = "problem_clusters"
+    __table_args__ = (UniqueConstraint("hospital_id", "month", "theme", "cluster_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hospital_id: Mapped[int] = mapped_column(ForeignKey("hospitals.id"))
+    month: Mapped[str] = mapped_column(String(7))
+    theme: Mapped[str] = mapped_column(String(24))
+    cluster_id: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    departments: Mapped[dict] = mapped_column(JSON, default=dict)  # {department id: voices}
+    signature: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class ClusterDecision(TimestampMixin, db.Model):
+    """The office's merge or split of specific problems, applied again every month.
+
+    merge: `cluster_id` joins `into`. split: the voices of `cluster_id` closer to `signature` than
+    to `rest` form `into`.
+    """
+
+    __tablename__ = "problem_cluster_decisions"
+    __table_args__ = (CheckConstraint(one_of("kind", DECISION_KINDS), name="kind"),
+                      Index("ix_problem_cluster_decisions_hospital", "hospital_id", "theme"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hospital_id: Mapped[int] = mapped_column(ForeignKey("hospitals.id"))
+    theme: Mapped[str] = mapped_column(String(24))
+    kind: Mapped[str] = mapped_column(String(10))
+    cluster_id: Mapped[str] = mapped_column(String(40))
+    into: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(100), default="")
+    signature: Mapped[dict] = mapped_column(JSON, default=dict)
+    rest: Mapped[dict] = mapped_column(JSON, default=dict)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

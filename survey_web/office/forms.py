@@ -9,10 +9,12 @@ from wtforms import (
     IntegerField,
     SelectChoice,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..forms import EmptyForm, Form, QueryFilterForm  # noqa: F401 - EmptyForm re-exported for the views
 
@@ -104,6 +106,15 @@ class SplitForm(Form):
     """The part split off a draft: its problem and how many mentions move to it."""
     problem = TextAreaField(_l("Problem of the new item"), validators=[DataRequired(), Length(max=4000)])
     count = IntegerField(_l("Mentions moved to it"), default=0, validators=[InputRequired(), NumberRange(min=0)])
+
+
+class SplitVoicesForm(Form):
+    """Move the chosen voices of a specific problem to a new one (remembered for next month)."""
+
+    problem = TextAreaField(_l("The problem the chosen comments are about"),
+                            validators=[DataRequired(), Length(max=4000)])
+    voice = SelectMultipleField(_l("Comments to move"), coerce=str, validators=[DataRequired()],
+                                option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False))
 
 
 class SummaryForm(Form):

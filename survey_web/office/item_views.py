@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from flask import abort, render_template
+from flask import abort, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
-from analysis.ledger import LIVE, TransitionError, actions_from
+from analysis.ledger import LIVE, SUGGESTION_MARK, TransitionError, actions_from
 
 from ..accounts.scope import roles_required
 from ..extensions import db
 from ..forms import posted
 from ..models import AuditEvent, Department, User
 from ..problems import ledger
+from ..problems.clusters import item_voices
 from ..problems.followup import figures_after
 from ..problems.generate import department_banks, question_text
 from ..problems.listexport import department_name
@@ -22,7 +23,7 @@ from ..timeutil import today
 from ..web.flow import refuse, saved
 from . import bp
 from .access import OFFICE_ROLES, can_manage, item_or_404, managed
-from .forms import ActionForm, EmptyForm, ItemForm, NoteForm, SplitForm
+from .forms import ActionForm, EmptyForm, ItemForm, NoteForm, SplitForm, SplitVoicesForm
 from .routes import STATUS_LABELS
 
 FIELD_LABELS = {"problem": _l("Problem (整改事项)"), "measure": _l("Measure (整改措施)"),
@@ -61,12 +62,27 @@ def _page(item, status: int = 200, **forms):
     forms.setdefault("action_form", ActionForm())
     forms.setdefault("split_form", SplitForm())
     forms.setdefault("note_form", NoteForm())
+    voices = item_voices(item) if item.cluster_id or item.source == "evidence" else []
+    forms.setdefault("voices_form", _voices_form(voices))
     return render_template(
         "office/item.html", item=item, plist=item.problem_list, chain=chain, events=events, notes=notes,
-        names=names, actions=actions_from(item.status) if can_manage() else [], form=EmptyForm(), describe=describe,
+        names=names, voices=voices, kinds=_kind_counts(voices), actions=actions_from(item.status) if can_manage() else [], form=EmptyForm(), describe=describe,
         editable=can_manage() and item.status in ledger.EDITABLE, figures=figures_after(item, item.problem_list),
         department=department_name(item, item.problem_list), question=question_text(item.question_code, prefer=department_banks(item.department_id))
         if item.question_code else None, **forms), status
+
+
+def _kind_counts(voices) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for voice in voices:
+        counts[voice.kind] = counts.get(voice.kind, 0) + 1
+    return counts
+
+
+def _voices_form(voices, formdata=None) -> SplitVoicesForm:
+    form = SplitVoicesForm(formdata=formdata) if formdata is not None else SplitVoicesForm()
+    form.voice.choices = [(f"{v.kind}:{v.ref_id}", v.text) for v in voices]
+    return form
 
 
 def _managed_item(item_id: int, form, name: str):
@@ -114,6 +130,8 @@ def act(item_id: int):
             abort(409)
         missing = "、".join(str(FIELD_LABELS.get(name, name)) for name in error.missing)
         form.reason.errors.append(_("Please fill in: %(fields)s", fields=missing))
+        if "measure" in error.missing and (found.measure or "").startswith(SUGGESTION_MARK):
+            form.reason.errors.append(_("The measure is still a suggestion (【建议】): adapt it and remove the mark."))
         return _page(found, 400, action_form=form)
     return saved(_("The item is now: %(status)s", status=_status_label(found.status)), "office.item",
                  item_id=found.id)
@@ -134,6 +152,24 @@ def split_item(item_id: int):
         form.count.errors.append(_("Only a draft can be split, and at most its own mentions can move."))
         return _page(found, 400, split_form=form)
     return saved(_("Split: the new draft is below; edit its four 明确."), "office.item", item_id=part.id)
+
+
+@bp.post("/items/<int:item_id>/split-voices")
+@roles_required(*OFFICE_ROLES)
+def split_voices(item_id: int):
+    """Move chosen comments of a specific problem to a new draft; next month's grouping follows."""
+    found = managed(item_or_404(current_user, item_id))
+    form = _voices_form(item_voices(found), request.form)
+    if not form.validate_on_submit():
+        return _page(found, 400, voices_form=form)
+    refs = {(kind, int(ref)) for kind, ref in (value.split(":", 1) for value in form.voice.data)}
+    try:
+        part = ledger.split_voices(found, refs, form.problem.data)
+    except TransitionError:
+        form.voice.errors.append(_("Choose some, but not all, of the comments of a draft."))
+        return _page(found, 400, voices_form=form)
+    return saved(_("Split: the chosen comments are a problem of their own from now on."), "office.item",
+                 item_id=part.id)
 
 
 @bp.post("/items/<int:item_id>/notes")

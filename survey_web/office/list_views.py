@@ -20,7 +20,7 @@ from ..extensions import db
 from ..forms import posted
 from ..jobs import wait_in_process
 from ..jobs.problems import enqueue_generation
-from ..models import Hospital, utcnow
+from ..models import Department, Hospital, utcnow
 from ..models.problems import ProblemItem, ProblemList
 from ..problems import ledger, listexport
 from ..problems.followup import next_month_figures
@@ -108,13 +108,41 @@ def _manual_form() -> ManualItemForm:
     return form
 
 
+SPECIFIC_SOURCES = ("cluster", "evidence")
+
+
+def _department_names(hospital_id: int) -> dict[int, str]:
+    return dict(db.session.execute(select(Department.id, Department.name)
+                                   .where(Department.hospital_id == hospital_id)).all())
+
+
+def draft_rows(drafts: list[ProblemItem]) -> list[tuple[ProblemItem | None, str | None]]:
+    """Drafts in reading order: each ranked item, and under a theme item the specific problems of its
+    theme (item, None); specific problems whose theme has no item of its own get a heading (None, theme)."""
+    nested: dict[str, list[ProblemItem]] = {}
+    for item in drafts:
+        if item.source in SPECIFIC_SOURCES:
+            nested.setdefault(item.theme or "", []).append(item)
+    rows: list[tuple[ProblemItem | None, str | None]] = []
+    for item in drafts:
+        if item.source in SPECIFIC_SOURCES:
+            continue
+        rows.append((item, None))
+        if item.source == "theme":
+            rows += [(child, item.theme) for child in nested.pop(item.theme or "", [])]
+    for theme, children in nested.items():
+        rows.append((None, theme))
+        rows += [(child, theme) for child in children]
+    return rows
+
+
 @bp.get("/problems/<int:list_id>")
 @roles_required(*OFFICE_ROLES)
 def problem_list(list_id: int):
     """One list: ledger, drafts, items of other lists that concern it, and the summary."""
     found = list_or_404(current_user, list_id)
     groups = {"draft": [], "ledger": [], "carried": [], "rejected": []}
-    for item in sorted(found.items, key=lambda i: (i.carried_from_id is not None, i.rank or 10_000, i.id)):
+    for item in sorted(found.items, key=lambda i: (i.carried_from_id is not None, i.rank or 10_000, -i.count, i.id)):
         if item.status in (*LIVE, ItemStatus.CLOSED):
             groups["ledger"].append(item)
         elif item.status in groups:
@@ -124,6 +152,7 @@ def problem_list(list_id: int):
         ProblemList.hospital_id == found.hospital_id, ProblemList.month == found.month)
         .order_by(ProblemList.scope_key)).all()
     return render_template("office/list.html", plist=found, groups=groups, related=_related_items(found),
+                           draft_rows=draft_rows(groups["draft"]), names=_department_names(found.hospital_id),
                            siblings=siblings,
                            figures=next_month_figures(found), form=EmptyForm(), summary_form=summary_form,
                            manual_form=_manual_form(), title=listexport.title(found))

@@ -26,7 +26,12 @@ STATUS_LABELS = {"draft": _l("Awaiting decision"), "open": _l("Open"), "in_progr
                  "merged": _l("Merged")}
 ACTION_LABELS = {"accept": _l("Accept and open"), "reject": _l("Reject"), "restore": _l("Restore as draft"),
                  "start": _l("Start supervision"), "close": _l("Close the item"), "reopen": _l("Reopen")}
-SOURCE_LABELS = {"theme": _l("Comments"), "question": _l("Survey question"), "manual": _l("Raised by the office")}
+SOURCE_LABELS = {"theme": _l("Comments"), "question": _l("Survey question"), "manual": _l("Raised by the office"),
+                 "cluster": _l("Specific problem"), "evidence": _l("Serious complaint or finding")}
+TREND_LABELS = {"new": _l("New"), "rising": _l("Rising"), "falling": _l("Falling"), "steady": _l("Steady"),
+                "recurring": _l("Back after closing (销号)")}
+KIND_LABELS = {"survey": _l("Survey comments"), "complaint": _l("Complaints"), "hotline": _l("Hotline work orders"),
+               "finding": _l("Findings")}
 MODE_LABELS = {"self": _l("Self-completed"), "volunteer_assisted": _l("Volunteer-assisted")}
 POLARITY_LABELS = {"pos": _l("Positive"), "neg": _l("Negative")}
 
@@ -36,7 +41,8 @@ def office_helpers() -> dict:
     """Labels and helpers for office templates."""
     return {"theme_label": theme_label, "show_dt": show_dt, "show_date": show_date, "deidentify": deidentify,
             "can_manage": can_manage, "STATUS_LABELS": STATUS_LABELS, "ACTION_LABELS": ACTION_LABELS,
-            "SOURCE_LABELS": SOURCE_LABELS, "MODE_LABELS": MODE_LABELS, "POLARITY_LABELS": POLARITY_LABELS,
+            "SOURCE_LABELS": SOURCE_LABELS, "TREND_LABELS": TREND_LABELS, "KIND_LABELS": KIND_LABELS,
+            "MODE_LABELS": MODE_LABELS, "POLARITY_LABELS": POLARITY_LABELS,
             "is_overdue": is_overdue, "is_due_soon": is_due_soon, "today": today()}
 
 

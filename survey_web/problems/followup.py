@@ -2,17 +2,36 @@
 
 from __future__ import annotations
 
-from analysis.ledger import ItemStatus
-from analysis.problem_list import shift_month
+from sqlalchemy import select
 
+from analysis.ledger import ItemStatus
+from analysis.problem_list import month_str, shift_month
+
+from ..extensions import db
 from ..models.problems import ProblemItem, ProblemList
 from ..timeutil import this_month
+from .clusters import cluster_sizes
 from .stats import question_month, theme_month
+
+
+def cluster_after(item: ProblemItem, problem_list: ProblemList) -> dict | None:
+    """销号 check of a specific problem: its voices in the month after its deadline (the list's month
+    when it has none), against the count that raised it. None before that month begins."""
+    month = shift_month(month_str(item.deadline) if item.deadline else problem_list.month, 1)
+    if month > this_month():
+        return None
+    generated = db.session.scalar(select(ProblemList.id).where(
+        ProblemList.hospital_id == problem_list.hospital_id, ProblemList.scope_key == 0, ProblemList.month == month))
+    count = cluster_sizes(problem_list.hospital_id, item.cluster_id, [month], problem_list.department_id).get(month, 0)
+    return {"month": month, "kind": "cluster", "generated": generated is not None, "count": count,
+            "before_count": item.count, "fell": count < item.count, "partial": month == this_month()}
 
 
 def figures_after(item: ProblemItem, problem_list: ProblemList) -> dict | None:
     """The item's measure in the month after its list: mentions per 100 responses of its theme, or the
     department's satisfaction on its question. None when that month has not begun or nothing applies."""
+    if item.cluster_id:
+        return cluster_after(item, problem_list)
     month = shift_month(problem_list.month, 1)
     if month > this_month():
         return None

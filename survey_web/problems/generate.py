@@ -9,6 +9,7 @@ longer qualify, and never changes what the office has edited or decided.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -21,6 +22,9 @@ from .. import audit, banks
 from ..extensions import db
 from ..models import Department, Hospital, SurveyPoint, utcnow
 from ..models.problems import ProblemItem, ProblemList
+from . import specific
+from .clusters import month_problems
+from .evidence import Evidence
 from .stats import responses_by_department, scope_figures
 
 log = logging.getLogger(__name__)
@@ -92,18 +96,27 @@ def _claim(hospital_id: int, month: str, department_id: int | None) -> tuple[Pro
 
 
 def generate_list(hospital_id: int, month: str, department_id: int | None = None, *, refresh: bool = False,
-                  user_id: int | None = None) -> tuple[ProblemList, str]:
-    """Create (or with REFRESH, update) one list and commit; returns it and 'created', 'refreshed' or 'exists'."""
+                  user_id: int | None = None, groups: list | None = None,
+                  extra_evidence: Iterable[Evidence] = ()) -> tuple[ProblemList, str]:
+    """Create (or with REFRESH, update) one list and commit; returns it and 'created', 'refreshed' or 'exists'.
+
+    GROUPS are the month's specific problems (`clusters.month_problems`, computed here when not
+    given); EXTRA_EVIDENCE are other sources' voices clustered with the survey comments.
+    """
     problem_list, created = _claim(hospital_id, month, department_id)
     if not created and not refresh:
         db.session.rollback()
         return problem_list, "exists"
+    if groups is None:
+        groups = month_problems(hospital_id, month, extra_evidence)
     names = dict(db.session.execute(select(Department.id, Department.name)
                                     .where(Department.hospital_id == hospital_id)).all())
     scope = names.get(department_id, "") if department_id else "全院"
     figures = scope_figures(hospital_id, month, department_id)
     drafts = build_drafts(figures.themes, figures.questions, figures.responses, figures.prev_responses,
                           department=department_id)
+    specifics = {s.key: s for s in specific.for_list(groups, department_id)}
+    drafts += [specific.as_draft(s, figures.responses, department_id) for s in specifics.values()]
     open_rows = list(db.session.scalars(
         select(ProblemItem).join(ProblemList, ProblemList.id == ProblemItem.list_id)
         .where(ProblemList.hospital_id == hospital_id, ProblemList.scope_key == problem_list.scope_key,
@@ -113,8 +126,12 @@ def generate_list(hospital_id: int, month: str, department_id: int | None = None
     rows = {row.id: row for row in open_rows}
     problem_list.responses, problem_list.prev_responses = figures.responses, figures.prev_responses
     problem_list.generated_at = utcnow()
-    carried = [_carry(problem_list, rows[item.id], match, month) for item, match in plan.carried]
-    added, updated, dropped = _apply_drafts(problem_list, plan.new, month, scope, names)
+    carried = [_carry(problem_list, rows[item.id], match, month, specifics) for item, match in plan.carried]
+    added, updated, dropped = _apply_drafts(problem_list, plan.new, month, scope, names, specifics)
+    db.session.flush()
+    for row in problem_list.items:
+        if row.key in specifics and row.status != ItemStatus.MERGED:
+            specific.link_sources(row, specifics[row.key].voices)
     db.session.flush()
     audit.record("generate" if created else "refresh", "problem_list", problem_list.id, user_id=user_id,
                  after={"month": month, "department_id": department_id, "new": added, "updated": updated,
@@ -124,17 +141,21 @@ def generate_list(hospital_id: int, month: str, department_id: int | None = None
     return problem_list, "created" if created else "refreshed"
 
 
-def _carry(problem_list: ProblemList, old: ProblemItem, match: Draft | None, month: str) -> ProblemItem:
+def _carry(problem_list: ProblemList, old: ProblemItem, match: Draft | None, month: str,
+           specifics: dict[str, specific.Specific]) -> ProblemItem:
     """Continue OLD in this month's list; this month's figures for the same problem go with it."""
+    found = specifics.get(old.key) if match else None
     copy = ProblemItem(
         problem_list=problem_list, key=old.key, source=old.source, theme=old.theme, question_code=old.question_code,
+        cluster_id=old.cluster_id,
         department_id=old.department_id, origin_month=old.origin_month, problem=old.problem, measure=old.measure,
         owner_office=old.owner_office, owner_person=old.owner_person, deadline=old.deadline, status=old.status,
         accepted_at=old.accepted_at, edited_at=old.edited_at, reopened_count=old.reopened_count,
         last_reminded_at=old.last_reminded_at, carried_from_id=old.id,
         count=match.count if match else 0, responses=match.responses if match else problem_list.responses,
         score=match.score if match else None,
-        evidence=evidence(match, month) if match else {"month": month, "rate": 0.0, "quotes": []},
+        evidence=(specific.evidence(found, month) if found else evidence(match, month)) if match
+        else {"month": month, "rate": 0.0, "quotes": []},
     )
     old.status = ItemStatus.CARRIED
     db.session.add(copy)
@@ -142,7 +163,7 @@ def _carry(problem_list: ProblemList, old: ProblemItem, match: Draft | None, mon
 
 
 def _apply_drafts(problem_list: ProblemList, drafts: list[Draft], month: str, scope: str,
-                  names: dict[int, str]) -> tuple[int, int, int]:
+                  names: dict[int, str], specifics: dict[str, specific.Specific]) -> tuple[int, int, int]:
     untouched = {row.key: row for row in problem_list.items
                  if row.status == ItemStatus.DRAFT and row.carried_from_id is None and row.source != "manual"}
     decided = {row.key for row in problem_list.items} - set(untouched)
@@ -161,9 +182,18 @@ def _apply_drafts(problem_list: ProblemList, drafts: list[Draft], month: str, sc
         else:
             updated += 1
         row.rank, row.score, row.count, row.responses = draft.rank, draft.score, draft.count, draft.responses
-        row.evidence = evidence(draft, month)
+        found = specifics.get(draft.key)
+        if found is None:
+            row.evidence = evidence(draft, month)
+            if row.edited_at is None:
+                row.problem = problem_text(draft, scope, names)
+            continue
+        # A specific problem: no rank of its own (it is listed under its theme's heading).
+        row.rank, row.cluster_id, row.evidence = None, found.group.cluster_id, specific.evidence(found, month)
         if row.edited_at is None:
-            row.problem = problem_text(draft, scope, names)
+            row.problem = specific.problem_text(found, scope, names)
+            row.owner_office = row.owner_office or specific.default_owner(found)
+            row.measure = specific.suggested_measure(found)
     dropped = 0
     for row in untouched.values():
         if row.edited_at is None:
@@ -172,17 +202,25 @@ def _apply_drafts(problem_list: ProblemList, drafts: list[Draft], month: str, sc
     return added, updated, dropped
 
 
-def generate_hospital(hospital_id: int, month: str, *, refresh: bool = False,
-                      user_id: int | None = None) -> list[tuple[ProblemList, str]]:
-    """The hospital list and one list per department with responses that month or live items."""
+def generate_hospital(hospital_id: int, month: str, *, refresh: bool = False, user_id: int | None = None,
+                      extra_evidence: Iterable[Evidence] = (), workers: int = 1) -> list[tuple[ProblemList, str]]:
+    """The hospital list and one list per department with responses that month or live items.
+
+    The month's specific problems are clustered once (EXTRA_EVIDENCE with the survey comments, in
+    WORKERS processes) and shared by all the lists.
+    """
     if db.session.get(Hospital, hospital_id) is None:
         raise LookupError(f"no hospital {hospital_id}")
-    done = [generate_list(hospital_id, month, None, refresh=refresh, user_id=user_id)]
+    listed = db.session.scalar(select(ProblemList.id).where(ProblemList.hospital_id == hospital_id,
+                                                            ProblemList.scope_key == 0, ProblemList.month == month))
+    # Clustered once for all the lists, unless they exist already (then there is nothing to draft).
+    groups = month_problems(hospital_id, month, extra_evidence, workers=workers) if refresh or not listed else None
+    done = [generate_list(hospital_id, month, None, refresh=refresh, user_id=user_id, groups=groups)]
     with_live = set(db.session.scalars(
         select(ProblemList.department_id).join(ProblemItem, ProblemItem.list_id == ProblemList.id)
         .where(ProblemList.hospital_id == hospital_id, ProblemList.department_id.is_not(None),
                ProblemItem.status.in_(LIVE))))
     departments = set(responses_by_department(hospital_id, month)) | with_live
     for department_id in sorted(departments):
-        done.append(generate_list(hospital_id, month, department_id, refresh=refresh, user_id=user_id))
+        done.append(generate_list(hospital_id, month, department_id, refresh=refresh, user_id=user_id, groups=groups))
     return done

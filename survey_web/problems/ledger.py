@@ -11,11 +11,13 @@ from datetime import date, timedelta
 from sqlalchemy import or_, select, update
 
 from analysis.ledger import LIVE, ItemStatus, TransitionError, next_status
+from analysis.measures import draft_measure
 
 from .. import audit
 from ..extensions import db
 from ..models import User, utcnow
-from ..models.problems import ProblemItem, ProblemList, ProblemNote
+from ..models.problems import ProblemItem, ProblemItemSource, ProblemList, ProblemNote
+from .clusters import item_voices, record_merge, record_split
 
 EDITABLE = ("draft", "open", "in_progress")
 FIELDS = ("problem", "measure", "owner_office", "owner_person", "deadline")
@@ -79,8 +81,69 @@ def merge(target: ProblemItem, others: list[ProblemItem]) -> None:
         other.status, other.merged_into_id = ItemStatus.MERGED, target.id
     target.evidence = {**target.evidence, "quotes": quotes[:5], "merged": [o.id for o in others]}
     target.edited_at = utcnow()
+    _remember_merge(target, others)
     audit.record("merge", "problem_item", target.id, before=before,
                  after={"problem": target.problem, "count": target.count, "merged": [o.id for o in others]})
+
+
+def _remember_merge(target: ProblemItem, others: list[ProblemItem]) -> None:
+    """Specific problems of one theme merged: their voices move to TARGET and next month's groups merge too."""
+    if target.cluster_id is None:
+        return
+    problem_list = target.problem_list
+    for other in others:
+        if other.cluster_id is None or other.theme != target.theme or other.cluster_id == target.cluster_id:
+            continue
+        db.session.execute(update(ProblemItemSource).where(ProblemItemSource.item_id == other.id)
+                           .values(item_id=target.id).execution_options(synchronize_session=False))
+        record_merge(problem_list.hospital_id, problem_list.month, target.theme, other.cluster_id,
+                     target.cluster_id, _user_id())
+
+
+def _user_id() -> int | None:
+    """The signed-in user making a decision (None outside a request)."""
+    from flask import has_request_context
+    from flask_login import current_user
+
+    return current_user.id if has_request_context() and current_user.is_authenticated else None
+
+
+def split_voices(item: ProblemItem, refs: set[tuple[str, int]], problem: str) -> ProblemItem:
+    """Move the voices REFS of specific problem ITEM to a new draft about PROBLEM, and remember it:
+    next month the voices like these form that problem again (a split decision keyed by cluster id)."""
+    voices = item_voices(item)
+    moved = [v for v in voices if (v.kind, v.ref_id) in refs]
+    rest = [v for v in voices if (v.kind, v.ref_id) not in refs]
+    if item.status != ItemStatus.DRAFT or item.cluster_id is None or not moved or not rest:
+        raise TransitionError(item.status, "split")
+    title = problem.strip().splitlines()[0][:100]
+    into = "s" + uuid.uuid5(uuid.NAMESPACE_URL, f"{item.cluster_id}|{sorted(refs)}").hex[:10]
+    problem_list = item.problem_list
+    part = ProblemItem(list_id=item.list_id, key=f"cluster:{item.theme}:{into}", source="cluster", theme=item.theme,
+                       cluster_id=into, department_id=item.department_id, origin_month=item.origin_month,
+                       count=len(moved), responses=item.responses, problem=problem.strip(),
+                       evidence={"month": problem_list.month, "title": title, "trend": "new", "split_from": item.id,
+                                 "kinds": {k: sum(1 for v in moved if v.kind == k) for k in {v.kind for v in moved}},
+                                 "quotes": [{"id": v.ref_id, "kind": v.kind, "text": v.text} for v in moved[:3]]},
+                       measure=draft_measure(item.theme, title), owner_office=item.owner_office,
+                       owner_person=item.owner_person, deadline=item.deadline, status=ItemStatus.DRAFT,
+                       edited_at=utcnow())
+    db.session.add(part)
+    db.session.flush()
+    for v in moved:
+        db.session.execute(update(ProblemItemSource).where(
+            ProblemItemSource.item_id == item.id, ProblemItemSource.kind == v.kind,
+            ProblemItemSource.ref_id == v.ref_id).values(item_id=part.id).execution_options(synchronize_session=False))
+    item.count = len(rest)
+    item.evidence = {**item.evidence, "quotes": [q for q in item.evidence.get("quotes", [])
+                                                 if (q.get("kind", "survey"), q["id"]) not in refs]}
+    item.edited_at = utcnow()
+    record_split(problem_list.hospital_id, problem_list.month, item.theme, item.cluster_id, into, title, moved, rest,
+                 _user_id())
+    audit.record("split", "problem_item", item.id, before={"count": len(voices)},
+                 after={"count": item.count, "new_item": part.id, "new_problem": part.problem,
+                        "new_count": len(moved)})
+    return part
 
 
 def split(item: ProblemItem, problem: str, count: int) -> ProblemItem:
