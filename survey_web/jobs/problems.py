@@ -17,6 +17,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Hospital
 from ..models.problems import ProblemList
+from ..problems.evidence import Evidence
 from ..problems.generate import generate_hospital
 from ..problems.ledger import overdue_items, remind
 from ..timeutil import previous_month, today
@@ -26,10 +27,18 @@ from .context import job_context
 log = logging.getLogger(__name__)
 
 
-def generate_month_job(hospital_id: int, month: str, refresh: bool = False, user_id: int | None = None) -> str:
-    """RQ job: the hospital's and its departments' lists for MONTH; safe to run twice."""
+def generate_month_job(hospital_id: int, month: str, refresh: bool = False, user_id: int | None = None,
+                       evidence: list[dict] | None = None) -> str:
+    """RQ job: the hospital's and its departments' lists for MONTH; safe to run twice.
+
+    EVIDENCE are other sources' voices as plain dicts (complaints, hotline work orders, findings:
+    keys of `problems.evidence.Evidence`); they are clustered with the survey comments.
+    """
     with job_context():
-        results = generate_hospital(hospital_id, month, refresh=refresh, user_id=user_id)
+        extra = [Evidence.from_dict(row) for row in evidence or ()]
+        workers = int(current_app.config.get("PROBLEM_CLUSTER_WORKERS", 1))
+        results = generate_hospital(hospital_id, month, refresh=refresh, user_id=user_id, extra_evidence=extra,
+                                    workers=workers)
         return ", ".join(f"{pl.department_id or 'hospital'}:{outcome}" for pl, outcome in results)
 
 

@@ -203,3 +203,17 @@ def test_closing_is_checked_against_the_problem_after_its_deadline(world):
     figures = figures_after(hot, october)
     assert figures["kind"] == "cluster" and figures["month"] == "2025-11"
     assert (figures["count"], figures["before_count"], figures["fell"]) == (2, 6, True)
+
+
+def test_the_monthly_job_takes_other_sources_as_plain_dicts(world):
+    """The complaints and hotline packages hand plain dicts to the job, which converts and clusters them."""
+    from survey_web.jobs.problems import generate_month_job
+    from survey_web.models.problems import ProblemList
+
+    seed(world, "2025-10")
+    when = datetime(2025, 10, 20, 3, tzinfo=UTC)
+    rows = [{"kind": "hotline", "ref_id": 31, "theme": "facilities", "department_id": world.card.id,
+             "text": "12320 来电：病房晚上没有热水", "at": when, "serious": False}]
+    assert generate_month_job(world.h1.id, "2025-10", evidence=rows).startswith("hospital:created")
+    hospital = _db.session.scalar(select(ProblemList).where(ProblemList.scope_key == 0))
+    assert specifics(hospital)["热水"].evidence["kinds"] == {"hotline": 1, "survey": 6}
