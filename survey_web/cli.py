@@ -61,6 +61,7 @@ def demo(days: int, per_day: int) -> None:
     """Load the demo hospital and synthetic responses (safe to run again)."""
     from .demo import ensure_organisation, ensure_staff, generate_responses
     from .jobs.classify import classify_pending_now
+    from .problems.demo import seed_history
 
     if current_app.config["PRODUCTION"]:
         raise click.ClickException("the demo creates known passwords; it does not run with PRODUCTION=true")
@@ -71,6 +72,7 @@ def demo(days: int, per_day: int) -> None:
                f"{made} new responses")
     classified = classify_pending_now()
     click.echo(f"classified {classified} pending comments")
+    seed_history(hospital)  # the earlier month's problem list, with one specific problem closed (销号)
     click.echo("demo sign-ins at /staff/login (username / password):")
     for username, role, password in ensure_staff(hospital):
         click.echo(f"  {username:<11} {password:<22} {role}")

@@ -13,6 +13,7 @@ from sqlalchemy import insert, select
 from . import banks
 from .extensions import db
 from .models import Answer, Comment, Department, Hospital, Response, SurveyPoint, User
+from .problems.demo import seed_voices as seed_problem_voices
 
 HOSPITAL = ("DEMO", "示例市第一人民医院")
 # (code, name, kind, quality offset, [(point code, point name, bank)])
@@ -130,7 +131,7 @@ def generate_responses(hospital: Hospital, *, days: int = DAYS, per_day: int = 2
                 answer_rows.append((key, question.code, *_answer(rng, question, mood + (0.3 if assisted else 0))))
         made += len(rows)
         _bulk_store(rows, answer_rows, comment_rows, date)
-    return made
+    return made + seed_problem_voices(hospital)
 
 
 def _answer(rng: random.Random, question, mood: float) -> tuple[int | None, str | None]:

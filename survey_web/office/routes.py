@@ -28,7 +28,7 @@ ACTION_LABELS = {"accept": _l("Accept and open"), "reject": _l("Reject"), "resto
                  "start": _l("Start supervision"), "close": _l("Close the item"), "reopen": _l("Reopen")}
 SOURCE_LABELS = {"theme": _l("Comments"), "question": _l("Survey question"), "manual": _l("Raised by the office"),
                  "cluster": _l("Specific problem"), "evidence": _l("Serious complaint or finding")}
-TREND_LABELS = {"new": _l("New"), "rising": _l("Rising"), "falling": _l("Falling"), "steady": _l("Steady"),
+TREND_LABELS = {"new": _l("New problem"), "rising": _l("Rising"), "falling": _l("Falling"), "steady": _l("Steady"),
                 "recurring": _l("Back after closing (销号)")}
 KIND_LABELS = {"survey": _l("Survey comments"), "complaint": _l("Complaints"), "hotline": _l("Hotline work orders"),
                "finding": _l("Findings")}
