@@ -18,6 +18,7 @@ Method (rule in ``analysis/CLUSTERING.md``, figures from ``bench/cluster_eval.py
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
@@ -75,6 +76,9 @@ class Clustering:
 
     assignment: list[int | None]
     problems: list[Problem]
+    # Per input, cosine of its vector to its group's centroid (None when it is in no group): how
+    # typical of its problem a comment is, which is how quotes are picked without tokenising again.
+    closeness: list[float | None] = field(default_factory=list)
 
     def labels(self) -> list[tuple[str | None, str | None]]:
         """(cluster id, title) per input comment, in input order."""
@@ -335,6 +339,11 @@ def cluster_comments(
     centroids = np.zeros((n_groups, x_dense.shape[1]))
     np.add.at(centroids, labels_core, x_dense * weights[:, None])
     centroids = _normalise_rows(centroids)
+    close_of: dict[int, float] = {}
+    for g in range(n_groups):
+        rows = np.flatnonzero(labels_core == g)
+        for i, value in zip(rows, x_dense[rows] @ centroids[g], strict=True):
+            close_of[core[i]] = float(value)
     if rest:
         for start in range(0, len(rest), 2000):
             chunk = rest[start:start + 2000]
@@ -345,6 +354,7 @@ def cluster_comments(
             best = sims.argmax(axis=1)
             for i, b, s in zip(chunk, best, sims[np.arange(len(chunk)), best], strict=True):
                 label_of[i] = int(b) if s >= ASSIGN_SIMILARITY else -1
+                close_of[i] = float(s)
     sizes = Counter()
     for key in key_of:
         sizes[label_of[distinct[key]]] += 1
@@ -360,7 +370,8 @@ def cluster_comments(
     if previous:
         match_previous(problems, previous)
     assignment = [group_index.get(label_of[distinct[key]]) for key in key_of]
-    return Clustering(assignment, problems)
+    closeness = [None if k is None else close_of.get(distinct[key]) for k, key in zip(assignment, key_of, strict=True)]
+    return Clustering(assignment, problems, closeness)
 
 
 def _dedupe_ids(problems: list[Problem]) -> None:
@@ -424,9 +435,11 @@ def cluster_batches(batches: dict[str, list[str]], workers: int = 1) -> dict[str
     return dict(zip(keys, results, strict=True))
 
 
-def terms_of(text: str) -> set[str]:
-    """The content words of one comment (what a problem signature is made of)."""
-    return {t for t in _analyzer(_doc(text)) if not t.startswith("#") and len(t) > 1}
+@functools.lru_cache(maxsize=65536)
+def terms_of(text: str) -> frozenset[str]:
+    """The content words of one comment (what a problem signature is made of); cached, as the same
+    texts are weighed for the hospital's list and again for each department's."""
+    return frozenset(t for t in _analyzer(_doc(text)) if not t.startswith("#") and len(t) > 1)
 
 
 def signature_of(texts: list[str], n: int = SIGNATURE_TERMS) -> dict[str, float]:
@@ -442,7 +455,7 @@ def signature_of(texts: list[str], n: int = SIGNATURE_TERMS) -> dict[str, float]
     return {t: round(weights[t] / norm, 6) for t in top}
 
 
-def closeness(terms: set[str], signature: dict[str, float]) -> float:
+def closeness(terms: frozenset[str], signature: dict[str, float]) -> float:
     """How well a comment's words fit a signature (signature weight of its words, length-normalised)."""
     if not terms:
         return 0.0

@@ -27,6 +27,7 @@ from analysis.cluster import (
 MIN_SUPPORT = 3  # voices a group needs to become a draft item of the hospital list
 MIN_DEPARTMENT_SUPPORT = 2  # ... and of a department's list (its share of the group)
 QUOTES = 3
+QUOTE_CANDIDATES = 40
 HISTORY_MONTHS = 6  # how far back a problem's identity is looked for
 
 
@@ -101,6 +102,7 @@ class Group:
     trend: str = Trend.NEW
     prev_count: int = 0
     serious: bool = False
+    typical: dict[tuple[str, int], float] = field(default_factory=dict)  # (kind, ref id) -> closeness
 
     @property
     def count(self) -> int:
@@ -118,19 +120,21 @@ class Group:
     def kinds(self) -> dict[str, int]:
         return dict(sorted(Counter(v.kind for v in self.voices).items()))
 
-    def quotes(self, limit: int = QUOTES) -> list[Voice]:
-        """Representative voices: closest to the group's signature, 8-150 characters, no repeats."""
-        ranked = sorted((v for v in self.voices if v.quotable),
-                        key=lambda v: (not 8 <= len(v.text) <= 150, -closeness(terms_of(v.text), self.signature),
-                                       v.kind, v.ref_id))
-        chosen, seen = [], set()
-        for voice in ranked:
-            if voice.text not in seen:
-                seen.add(voice.text)
-                chosen.append(voice)
-            if len(chosen) == limit:
-                break
-        return chosen
+    def quotes(self, limit: int = QUOTES, candidates: int = QUOTE_CANDIDATES) -> list[Voice]:
+        """Representative voices: of the first CANDIDATES distinct quotable texts, those closest to the
+        group's signature, 8-150 characters first (a cap: a group may hold thousands of voices)."""
+        pool: dict[str, Voice] = {}
+        for voice in self.voices:
+            if voice.quotable and voice.text not in pool:
+                pool[voice.text] = voice
+                if len(pool) == candidates:
+                    break
+        def fit(voice: Voice) -> float:
+            known = self.typical.get((voice.kind, voice.ref_id))
+            return known if known is not None else closeness(terms_of(voice.text), self.signature)
+
+        ranked = sorted(pool.values(), key=lambda v: (not 8 <= len(v.text) <= 150, -fit(v), v.kind, v.ref_id))
+        return ranked[:limit]
 
 
 def _serious_group(voice: Voice) -> Group:
@@ -148,9 +152,10 @@ def _apply_decisions(groups: dict[str, Group], decisions: Sequence[Decision]) ->
             target = groups.get(decision.into)
             if target is None:  # the target was not reported this month: the group carries its id
                 groups[decision.into] = Group(source.theme, decision.into, source.title, source.voices,
-                                              source.signature)
+                                              source.signature, typical=source.typical)
             else:
                 target.voices.extend(source.voices)
+                target.typical.update(source.typical)
             del groups[decision.cluster_id]
         elif decision.kind == "split":
             moved = [v for v in source.voices
@@ -206,12 +211,13 @@ def month_groups(voices: Iterable[Voice], known: Sequence[Known] = (), decisions
         if previous:
             match_previous(clustering.problems, previous)
         groups: dict[str, Group] = {}
-        for voice, index in zip(by_theme[theme], clustering.assignment, strict=True):
+        for voice, index, close in zip(by_theme[theme], clustering.assignment, clustering.closeness, strict=True):
             if index is None:
                 continue
             problem = clustering.problems[index]
             group = groups.setdefault(problem.id, Group(theme, problem.id, problem.title, [], problem.signature))
             group.voices.append(voice)
+            group.typical[(voice.kind, voice.ref_id)] = close
         _apply_decisions(groups, [d for d in decisions if d.theme == theme])
         history = {k.cluster_id: k for k in known_by_theme[theme]}
         for group in groups.values():

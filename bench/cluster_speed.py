@@ -11,7 +11,15 @@ rest to the nearest centroid); batches are independent, so ``--workers`` process
 Peak memory is the largest resident set of the parent or of any one worker. Prints wall time (start-up, corpus IDF and jieba loading
 included) and peak resident memory.
 
-Usage: python bench/cluster_speed.py [--n 300000] [--seed 1] [--workers 2]
+With ``--path generation`` (the default) the month goes through the monthly job's own code: the
+comments are stored (with their negative theme, in 6 departments of one hospital) in a fresh SQLite
+database, together with a previous month of the same size whose lists were generated first (so the
+current month matches last month's problems), and the time printed is that of
+``survey_web.problems.generate.generate_hospital``: reading the month, clustering it, storing the
+groups, drafting the hospital's and every department's list with their linked comments. Seeding is
+not timed. ``--path core`` times ``analysis.cluster.cluster_batches`` alone.
+
+Usage: python bench/cluster_speed.py [--n 300000] [--seed 1] [--workers 2] [--path generation|core]
 """
 
 from __future__ import annotations
@@ -55,13 +63,95 @@ def synthesise(n: int, seed: int) -> dict[str, list[str]]:
     return dict(month)
 
 
+def _store_month(month_name: str, comments: dict[str, list[str]], points: list[int], seed: int) -> None:
+    """Responses with one comment each and its negative theme, spread over MONTH_NAME and POINTS."""
+    import uuid
+    from datetime import timedelta
+
+    from sqlalchemy import insert, select
+
+    from survey_web import banks
+    from survey_web.extensions import db
+    from survey_web.models import Comment, CommentTheme, Response
+    from survey_web.timeutil import month_window
+
+    rng = random.Random(seed)
+    start, end = month_window(month_name)
+    span = int((end - start).total_seconds()) - 1
+    version = banks.ensure_version(banks.current("outpatient"))
+    rows = [(theme, text) for theme, texts in comments.items() for text in texts]
+    for at in range(0, len(rows), 20_000):
+        chunk = rows[at:at + 20_000]
+        keys = [uuid.UUID(int=rng.getrandbits(128)).hex for _ in chunk]
+        times = [start + timedelta(seconds=rng.randint(0, span)) for _ in chunk]
+        db.session.execute(insert(Response), [
+            {"point_id": rng.choice(points), "bank_version_id": version, "role": "patient", "language": "zh_CN",
+             "mode": "self", "started_at": when, "submitted_at": when, "submission_key": key,
+             "contact_consent": False} for key, when in zip(keys, times, strict=True)])
+        ids = dict(db.session.execute(select(Response.submission_key, Response.id)
+                                      .where(Response.submission_key.in_(keys))).all())
+        db.session.execute(insert(Comment), [
+            {"response_id": ids[key], "text": text, "status": "done", "created_at": when, "urgent": False}
+            for key, when, (_theme, text) in zip(keys, times, chunk, strict=True)])
+        comment_ids = dict(db.session.execute(select(Comment.response_id, Comment.id)
+                                              .where(Comment.response_id.in_(list(ids.values())))).all())
+        db.session.execute(insert(CommentTheme), [
+            {"comment_id": comment_ids[ids[key]], "theme": theme, "polarity": "neg", "confidence": 0.9,
+             "source": "model"} for key, (theme, _text) in zip(keys, chunk, strict=True)])
+        db.session.commit()
+
+
+def through_generation(n: int, seed: int, workers: int) -> None:
+    """Time generate_hospital on a stored month of N comments (after a stored, generated previous month)."""
+    import tempfile
+
+    from survey_web import create_app
+    from survey_web.extensions import db
+    from survey_web.models import Department, Hospital, ProblemItemSource, SurveyPoint
+    from survey_web.problems.generate import generate_hospital
+
+    path = Path(tempfile.mkdtemp(prefix="cluster-bench-")) / "bench.sqlite"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "TESTING": True})
+    with app.app_context():
+        db.create_all()
+        hospital = Hospital(code="B1", name="基准医院")
+        for i, name in enumerate(["门诊部", "急诊科", "心内科", "骨科", "儿科", "药剂科"]):
+            department = Department(hospital=hospital, code=f"D{i}", name=name, kind="outpatient")
+            for j in range(3):
+                db.session.add(SurveyPoint(department=department, code=f"P{i}{j}", name=f"{name}{j}号点",
+                                           bank_code="outpatient"))
+        db.session.add(hospital)
+        db.session.commit()
+        points = [p.id for p in db.session.query(SurveyPoint)]
+        seeding = time.perf_counter()
+        _store_month("2025-09", synthesise(n, seed + 1), points, seed + 1)
+        generate_hospital(hospital.id, "2025-09", workers=workers)
+        month = synthesise(n, seed)
+        _store_month("2025-10", month, points, seed)
+        print(f"seeded two months of {n} comments and generated the first in {time.perf_counter() - seeding:.0f} s "
+              f"(not timed)")
+        start = time.perf_counter()
+        results = generate_hospital(hospital.id, "2025-10", workers=workers)
+        elapsed = time.perf_counter() - start
+        items = [item for pl, _ in results for item in pl.items if item.source == "cluster"]
+        links = db.session.query(ProblemItemSource).count()
+    peak_mb = max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) / 1024
+    print(f"generate_hospital, {n} comments in {len(month)} themes, {workers} worker(s): {elapsed:.1f} s "
+          f"({len(results)} lists, {len(items)} specific problems, {links} linked comments), "
+          f"peak RSS {peak_mb:.0f} MB")
+
+
 def main() -> None:
     """Time the per-theme clustering of a synthetic month and print time and peak memory."""
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=300_000)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--workers", type=int, default=2, help="processes (theme batches are independent)")
+    ap.add_argument("--path", choices=("generation", "core"), default="generation")
     args = ap.parse_args()
+    if args.path == "generation":
+        through_generation(args.n, args.seed, args.workers)
+        return
     month = synthesise(args.n, args.seed)
     distinct = sum(len(set(v)) for v in month.values())
     start = time.perf_counter()

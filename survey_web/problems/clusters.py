@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from sqlalchemy import delete, insert, select
 
-from analysis.deidentify import excerpt
+from analysis.deidentify import deidentify, excerpt
 from analysis.ledger import ItemStatus
 from analysis.problem_clusters import (
     HISTORY_MONTHS,
@@ -48,8 +48,9 @@ def survey_voices(hospital_id: int, month: str) -> list[Voice]:
                     Response.submitted_at < end, CommentTheme.polarity == "neg", effective(),
                     Comment.text.is_not(None))
              .order_by(Comment.id, CommentTheme.theme))
-    return [Voice(EvidenceKind.SURVEY, comment_id, theme, excerpt(text, 200), department_id, point, False,
-                  not urgent)
+    # Raw text: de-identifying 300,000 comments costs more than clustering them; what is shown (titles,
+    # quotes, the split list) is de-identified on the way out.
+    return [Voice(EvidenceKind.SURVEY, comment_id, theme, text, department_id, point, False, not urgent)
             for comment_id, text, theme, department_id, point, urgent in db.session.execute(query)]
 
 
@@ -92,6 +93,8 @@ def month_problems(hospital_id: int, month: str, extra_evidence: Iterable[Eviden
     prev_counts = responses_by_department(hospital_id, shift_month(month, -1))
     groups = month_groups(found, known_problems(hospital_id, month), decisions(hospital_id),
                           responses=sum(counts.values()), prev_responses=sum(prev_counts.values()), workers=workers)
+    for group in groups:
+        group.title = deidentify(group.title)
     db.session.execute(delete(ProblemCluster).where(ProblemCluster.hospital_id == hospital_id,
                                                     ProblemCluster.month == month))
     rows = [{"hospital_id": hospital_id, "month": month, "theme": g.theme, "cluster_id": g.cluster_id,

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, insert
 
+from analysis.deidentify import excerpt
 from analysis.measures import draft_measure
 from analysis.problem_clusters import MIN_DEPARTMENT_SUPPORT, MIN_SUPPORT, Group, Trend, Voice
 from analysis.problem_list import Draft
@@ -39,7 +40,7 @@ class Specific:
 
     def scoped(self) -> Group:
         return Group(self.group.theme, self.group.cluster_id, self.group.title, self.voices, self.group.signature,
-                     self.group.trend, self.group.prev_count, self.group.serious)
+                     self.group.trend, self.group.prev_count, self.group.serious, self.group.typical)
 
 
 def for_list(groups: list[Group], department_id: int | None) -> list[Specific]:
@@ -71,7 +72,7 @@ def evidence(specific: Specific, month: str) -> dict:
     return {"month": month, "title": scoped.title, "trend": str(scoped.trend), "prev_count": scoped.prev_count,
             "departments": [list(p) for p in scoped.departments()], "points": [list(p) for p in scoped.points()[:5]],
             "kinds": scoped.kinds(),
-            "quotes": [{"id": v.ref_id, "kind": v.kind, "text": v.text} for v in scoped.quotes()]}
+            "quotes": [{"id": v.ref_id, "kind": v.kind, "text": excerpt(v.text)} for v in scoped.quotes()]}
 
 
 def problem_text(specific: Specific, scope: str, names: dict[int, str]) -> str:
@@ -112,6 +113,6 @@ def link_sources(item: ProblemItem, voices: list[Voice]) -> None:
         if (v.kind, v.ref_id) not in seen:
             seen.add((v.kind, v.ref_id))
             rows.append({"item_id": item.id, "kind": v.kind, "ref_id": v.ref_id,
-                         "excerpt": None if v.kind == "survey" else v.text})
+                         "excerpt": None if v.kind == "survey" else excerpt(v.text, 200)})
     if rows:
         db.session.execute(insert(ProblemItemSource), rows)
