@@ -22,6 +22,7 @@ import functools
 import hashlib
 import json
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -218,8 +219,16 @@ _LEAD = frozenset({"我", "我们", "我妈", "我爸", "感觉", "觉得", "但
 _TAIL = frozenset({"了", "啊", "吧", "呢", "呀", "哦", "嘛", "啦"})
 
 
+# How strongly or how often, said in passing: a list title states the problem without them.
+_INTENSIFIERS = frozenset({"根本", "一直", "老是", "总是", "还是", "都", "就", "很", "真", "真的", "实在", "简直",
+                           "得要命", "要命", "特别", "非常", "好几次", "每次"})
+
+
 def _trim(words: list[str]) -> str:
-    """A clause as a title: leading connectives and trailing particles removed, length capped."""
+    """A clause as a title: leading connectives, intensifiers and trailing particles removed, length capped."""
+    words = [w for w in words if w not in _INTENSIFIERS] or words
+    if len(words) > 1 and words[-1] == "的":
+        words = words[:-1]
     lo, hi = 0, len(words)
     while lo < hi - 1 and words[lo] in _LEAD:
         lo += 1
@@ -245,6 +254,12 @@ def _key_phrase(member_docs: list[_Doc], signature: dict[str, float]) -> str:
     for doc in member_docs:
         df.update({w for ws in doc.clause_words for w in ws})
     n = max(len(member_docs), 1)
+    plains = ["".join(doc.clauses) for doc in member_docs]
+
+    def covered(key: str) -> int:
+        # Members saying it in any wording that keeps its key characters ("停车费|停车收费", "太贵|还贵").
+        return sum(1 for p in plains if key in p)
+
     objects = set(sorted(signature, key=lambda t: -signature[t])[:TITLE_OBJECTS])
     best, best_score = "", -math.inf
     for doc in member_docs:
@@ -264,7 +279,9 @@ def _key_phrase(member_docs: list[_Doc], signature: dict[str, float]) -> str:
                         continue
                     inner = [w for w in span[1:-1] if w not in FILLER]
                     detail = sum(1 for w in inner if df[w] <= 1 or any(c.isdigit() for c in w))
-                    score = (df[head] + df[tail]) / n + 2 * signature[head] - 0.4 * detail - 0.03 * len(text)
+                    failure = tail[-1] if tail in FAILURES else tail
+                    score = (covered(head[:2]) + covered(failure)) / n + 2 * signature[head] - 0.4 * detail \
+                        - 0.03 * len(text)
                     if score > best_score:
                         best, best_score = text, score
     return best
@@ -279,7 +296,7 @@ def _title(member_docs: list[_Doc], signature: dict[str, float], need: int = 1) 
     """
     phrase = _key_phrase(member_docs, signature)
     if phrase:
-        return phrase
+        return _with_object(phrase, member_docs, signature)
     top = set(sorted(signature, key=lambda t: -signature[t])[:need])
     for required in (top, set()):
         best, best_score = "", -1.0
@@ -292,8 +309,44 @@ def _title(member_docs: list[_Doc], signature: dict[str, float], need: int = 1) 
                 if score > best_score:
                     best, best_score = _trim(words), score
         if best:
-            return best
+            return _with_object(best, member_docs, signature)
     return ""
+
+
+def _clean(title: str) -> str:
+    """Intensifiers that segmentation splits or glues ("老|是", "咸得") out of a title."""
+    for word in ("老是", "总是", "一直", "根本", "还是"):
+        title = title.replace(word, "")
+    title = re.sub(r"(?<=[\u4e00-\u9fff])了(?=[\u4e00-\u9fff])", "", title) if "没了" not in title else title
+    return title[:-1] if len(title) >= 2 and title.endswith("得") else title
+
+
+def _object_noun(member_docs: list[_Doc]) -> str:
+    """The noun most of the group's comments name (jieba's part of speech), "" if none is shared."""
+    import jieba.posseg
+
+    get_tokenizer()
+    df: Counter[str] = Counter()
+    for doc in member_docs[:30]:
+        nouns = {w for clause in doc.clauses for w, flag in jieba.posseg.lcut(clause) if flag.startswith("n")}
+        df.update(w for w in nouns if w not in FILLER and w not in _INTENSIFIERS
+                  and not any(w.startswith(f) for f in FAILURES))
+    if not df:
+        return ""
+    word, n = max(df.items(), key=lambda p: (p[1], len(p[0]), p[0]))
+    return word if n * 2 >= min(len(member_docs), 30) else ""
+
+
+def _with_object(title: str, member_docs: list[_Doc], signature: dict[str, float]) -> str:
+    """TITLE led by what the problem is about when it names no object of its own ("咸" -> "饭咸")."""
+    title = _clean(title)
+    objects = [t for t in sorted(signature, key=lambda t: -signature[t])
+               if not any(f in t for f in FAILURES) and t not in FILLER and t not in _INTENSIFIERS
+               and not any(c.isdigit() for c in t)]
+    if any(t in title for t in objects[:3]):
+        return title
+    lead = _object_noun(member_docs)
+    return lead + title if lead and lead not in title and len(lead) + len(title) <= TITLE_MAX else title
 
 
 def cluster_comments(

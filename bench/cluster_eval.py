@@ -42,7 +42,7 @@ def load(part: str) -> dict[str, list[dict]]:
     return dict(by_theme)
 
 
-def evaluate(part: str, **kwargs) -> tuple[dict[str, float], list[tuple[str, str, int, list[str]]]]:
+def evaluate(part: str, **kwargs) -> tuple[dict[str, float], list[tuple[str, str, int, list[str], list[str]]]]:
     """ARI and V-measure over all themes of ``part`` (labels prefixed by theme), plus the groups."""
     from sklearn.metrics import adjusted_rand_score, v_measure_score
 
@@ -50,7 +50,7 @@ def evaluate(part: str, **kwargs) -> tuple[dict[str, float], list[tuple[str, str
 
     gold: list[str] = []
     pred: list[str] = []
-    groups: list[tuple[str, str, int, list[str]]] = []
+    groups: list[tuple[str, str, int, list[str], list[str]]] = []
     for theme, rows in sorted(load(part).items()):
         result = cluster_comments([r["text"] for r in rows], **kwargs)
         for row, k in zip(rows, result.assignment, strict=True):
@@ -58,7 +58,8 @@ def evaluate(part: str, **kwargs) -> tuple[dict[str, float], list[tuple[str, str
             pred.append(f"{theme}/{k}" if k is not None else f"none/{row['id']}")
         for k, prob in enumerate(result.problems):
             members = [r["problem"] for r, a in zip(rows, result.assignment, strict=True) if a == k]
-            groups.append((theme, prob.title, prob.size, members))
+            texts = [r["text"] for r, a in zip(rows, result.assignment, strict=True) if a == k]
+            groups.append((theme, prob.title, prob.size, members, texts))
     scores = {
         "ari": adjusted_rand_score(gold, pred),
         "v_measure": v_measure_score(gold, pred),
@@ -76,6 +77,8 @@ def main() -> None:
     ap.add_argument("--part", default="test", choices=["test", "dev", "all"])
     ap.add_argument("--titles", type=int, default=10)
     ap.add_argument("--distance", type=float)
+    ap.add_argument("--members", action="store_true", help="print each sampled group's comments too")
+    ap.add_argument("--all-titles", action="store_true", help="every group, not a sample")
     args = ap.parse_args()
     kwargs = {} if args.distance is None else {"distance": args.distance}
     scores, groups = evaluate(args.part, **kwargs)
@@ -83,9 +86,13 @@ def main() -> None:
           f"groups={scores['groups']} ungrouped={scores['ungrouped']}")
     print(f"ARI {scores['ari']:.3f}  V-measure {scores['v_measure']:.3f}")
     print(f"\nsample of {args.titles} group titles (seeded): title | size | hand-assigned problems of its members")
-    for theme, title, size, members in random.Random(14).sample(groups, min(args.titles, len(groups))):
+    shown = groups if args.all_titles else random.Random(14).sample(groups, min(args.titles, len(groups)))
+    for theme, title, size, members, texts in shown:
         counts = ", ".join(f"{p}×{members.count(p)}" for p in sorted(set(members), key=members.count, reverse=True))
         print(f"[{theme}] {title} | {size} | {counts}")
+        if args.members:
+            for text in texts:
+                print(f"      - {text}")
 
 
 if __name__ == "__main__":
