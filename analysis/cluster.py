@@ -310,7 +310,9 @@ def _title(member_docs: list[_Doc], signature: dict[str, float], need: int = 1) 
                     best, best_score = _trim(words), score
         if best:
             return _with_object(best, member_docs, signature)
-    return ""
+    # Short comments only ("饭菜凉"): the most common clause as it stands.
+    clauses = Counter(_trim(words) for doc in member_docs for words in doc.clause_words if words)
+    return max(clauses.items(), key=lambda p: (p[1], len(p[0]), p[0]))[0] if clauses else ""
 
 
 def _clean(title: str) -> str:

@@ -21,10 +21,18 @@ SECTION_ORDER = {"open": 0, "in_progress": 0, "closed": 0, "draft": 1, "carried"
 
 
 def shown_items(problem_list: ProblemList) -> list[ProblemItem]:
-    """Items of the list document: new items by rank, then carried-over ones, then drafts."""
+    """Items of the list document: new items by rank, then carried-over ones, then drafts; a specific
+    problem (no rank of its own) follows its theme's line, largest first."""
     items = [i for i in problem_list.items if i.status in SHOWN]
-    return sorted(items, key=lambda i: (SECTION_ORDER[i.status], i.carried_from_id is not None,
-                                        i.rank if i.rank is not None else 10_000, i.id))
+    theme_rank = {i.theme: i.rank for i in items if i.source == "theme" and i.rank is not None}
+
+    def place(item: ProblemItem) -> float:
+        if item.rank is not None:
+            return item.rank
+        return theme_rank.get(item.theme, 10_000) + 0.5
+
+    return sorted(items, key=lambda i: (SECTION_ORDER[i.status], i.carried_from_id is not None, place(i), -i.count,
+                                        i.id))
 
 
 def theme_name(code: str | None) -> str:

@@ -131,6 +131,9 @@ POSTS = [
      expect(HOSPITAL_ONLY, visible=CARD_ONLY, ok=400)),
     ("office.split_item", "/office/items/{hospital_card_item}/split", {"problem": "拆出", "count": "1"},
      expect(HOSPITAL_ONLY, visible=CARD_ONLY, ok=302)),
+    # A theme line has no comments of its own to move: the scope check passes, the form does not.
+    ("office.split_voices", "/office/items/{hospital_card_item}/split-voices", {"problem": "拆出", "voice": "survey:1"},
+     expect(HOSPITAL_ONLY, visible=CARD_ONLY, ok=400)),
     ("office.add_note", "/office/items/{card_live}/notes", {"text": "已增加夜班护士"},
      expect(CARD_ONLY, visible=CARD_ONLY, ok=302)),
     ("office.remind", "/office/items/{card_live}/remind", {}, expect(HOSPITAL_ONLY, visible=CARD_ONLY, ok=302)),

@@ -91,7 +91,8 @@ def test_missing_list_is_generated_and_department_lists_are_reachable(app, world
                                                 "--department", "CARD"])
     assert result.exit_code == 0 and "generated the 2025-09 list" in result.stderr
     data = json.loads(result.stdout)
-    assert data["department"] == "心内科" and [i["theme"] for i in data["items"]] == ["food"]
+    assert data["department"] == "心内科" and [i["theme"] for i in data["items"]] == ["food", "food"]
+    assert data["items"][1]["problem"].startswith("「饭菜凉」"), "the theme's line, then its specific problem"
     assert _db.session.scalar(select(ProblemList).where(ProblemList.month == "2025-09")).scope_key == world.card.id
     bad = app.test_cli_runner().invoke(args=["problem-list", "--month", "2025-9", "--hospital", "H1"])
     assert bad.exit_code != 0 and "not a month" in bad.output
