@@ -262,6 +262,7 @@ def _key_phrase(member_docs: list[_Doc], signature: dict[str, float]) -> str:
 
     objects = set(sorted(signature, key=lambda t: -signature[t])[:TITLE_OBJECTS])
     best, best_score = "", -math.inf
+    heads: dict[str, int] = {}  # object words that lead a candidate -> members naming them
     for doc in member_docs:
         for words in doc.clause_words:
             for i, head in enumerate(words):
@@ -277,14 +278,42 @@ def _key_phrase(member_docs: list[_Doc], signature: dict[str, float]) -> str:
                     text = _trim(span)
                     if not 4 <= len(text) <= TITLE_MAX:
                         continue
-                    inner = [w for w in span[1:-1] if w not in FILLER]
+                    inner = [w for w in words[i + 1:j] if w not in FILLER]  # between object and failure
                     detail = sum(1 for w in inner if df[w] <= 1 or any(c.isdigit() for c in w))
-                    failure = tail[-1] if tail in FAILURES else tail
+                    if tail in NEGATORS or tail in ("没有", "没", "无"):  # "没有|优惠": what is missing counts
+                        failure = words[j + 1] if j + 1 < len(words) else tail
+                    else:
+                        failure = tail.lstrip("太很还不没") or tail
                     score = (covered(head[:2]) + covered(failure)) / n + 2 * signature[head] - 0.4 * detail \
                         - 0.03 * len(text)
                     if score > best_score:
                         best, best_score = text, score
-    return best
+                    heads[head] = max(heads.get(head, 0), covered(head[:2]))
+    composed, score = _composed(member_docs, signature, heads, covered)
+    return composed if score > best_score else best
+
+
+def _composed(member_docs: list[_Doc], signature: dict[str, float], heads: dict[str, int], covered) -> tuple[str, float]:
+    """The group's strongest object with the failure most members name, scored like a span (with a
+    penalty: it joins words of two comments). Members that say the same failure in different clauses
+    ("臭气熏天", "臭得不行") share no span; "卫生间" + "臭" is what they say together."""
+    n = max(len(member_docs), 1)
+    failures: Counter[str] = Counter()
+    for doc in member_docs:
+        failures.update({w for ws in doc.clause_words for w in ws if w in FAILURES and w not in FILLER})
+    # A one-character failure inside an object word ("卡" in "医保卡") is not what members complain of.
+    things = [t for t in signature if len(t) > 1 and not any(t.startswith(f) for f in FAILURES)]
+    keys = {f: f.lstrip("太很还") or f for f in failures}
+    usable = [f for f in failures if len(keys[f]) > 1 or not any(keys[f] in t for t in things)]
+    if not heads or not usable:
+        return "", -math.inf
+    head = max(heads, key=lambda h: (heads[h] + 2 * n * signature[h], h))
+    failure = max(usable, key=lambda f: (covered(keys[f]), -len(f), f))
+    text = _clean(head + failure)
+    if head in failure or not 3 <= len(text) <= TITLE_MAX:
+        return "", -math.inf
+    score = (heads[head] + covered(keys[failure])) / n + 2 * signature[head] - 0.5 - 0.03 * len(text)
+    return text, score
 
 
 def _title(member_docs: list[_Doc], signature: dict[str, float], need: int = 1) -> str:
