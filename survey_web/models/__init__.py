@@ -4,6 +4,7 @@ from .alerts import UrgentAlert
 from .audit import AuditEvent
 from .banks import BankVersion
 from .base import TimestampMixin, utcnow
+from .complaints import CaseEvent, CaseTheme, ComplaintCase, case_departments
 from .guard import KioskDevice, RefusalCount
 from .indicators import IndicatorCell, IndicatorPeriod, IndicatorResponses
 from .org import Department, Hospital, SurveyPoint
@@ -14,8 +15,8 @@ from .review import CommentReview
 from .users import ROLES, User
 
 __all__ = [
-    "ROLES", "Answer", "AuditEvent", "BankVersion", "Comment", "CommentReview", "CommentTheme", "Department",
+    "ROLES", "Answer", "AuditEvent", "BankVersion", "CaseEvent", "CaseTheme", "Comment", "CommentReview", "CommentTheme", "ComplaintCase", "Department",
     "DeviceKey", "Hospital", "IndicatorCell", "IndicatorPeriod", "IndicatorResponses", "KioskDevice", "ProblemItem",
     "ProblemList", "ProblemNote", "RefusalCount", "Response", "SurveyPoint", "TimestampMixin", "UrgentAlert",
-    "User", "utcnow",
+    "User", "case_departments", "utcnow",
 ]
