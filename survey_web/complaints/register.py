@@ -20,7 +20,7 @@ from .access import may_see_contact, visible_cases
 from .cases import on_time
 from .labels import CHANNEL_LABELS, SATISFACTION_LABELS
 
-HEADERS = [_l("No."), _l("Received on"), _l("Channel"), _l("Complainant (masked)"), _l("Contact (masked)"),
+HEADERS = [_l("Case no."), _l("Received on"), _l("Channel"), _l("Complainant (masked)"), _l("Contact (masked)"),
            _l("Departments concerned"), _l("Summary of the complaint"), _l("Handling"), _l("Outcome"),
            _l("Replied on"), _l("On time"), _l("Call-back satisfaction"), _l("Owner"), _l("Closed on")]
 WIDTHS = [13, 11, 10, 10, 13, 14, 40, 44, 30, 11, 8, 10, 10, 11]

@@ -20,7 +20,7 @@ from ..models import ComplaintCase, Department, User
 from ..web.display import show_date
 from ..web.flow import refuse, saved
 from . import bp
-from .forms import CallbackForm, DetailsForm, EmptyForm, HandoverForm, OutcomeForm, ReplyForm
+from .forms import CallbackForm, DetailsForm, EmptyForm, HandoverForm, OutcomeForm, ReplyForm, choices
 from .routes import department_choices
 
 
@@ -46,7 +46,7 @@ def _handover_form(case: ComplaintCase, form: HandoverForm | None = None) -> Han
     staff = db.session.scalars(select(User).where(
         User.active.is_(True), User.hospital_id == case.hospital_id, User.id != case.owner_id,
         User.role.in_(("quality", "complaints", "dept_head"))).order_by(User.role, User.display_name))
-    form.to_user.choices = [(u.id, f"{u.display_name} · {u.role_name}") for u in staff]
+    form.to_user.choices = choices((u.id, f"{u.display_name} · {u.role_name}") for u in staff)
     return form
 
 
@@ -54,7 +54,7 @@ def _details_form(case: ComplaintCase, form: DetailsForm | None = None) -> Detai
     if form is None:
         form = DetailsForm(data={"departments": [d.id for d in case.departments], "serious": case.serious,
                                  "multi_department": case.multi_department and len(case.departments) <= 1})
-    form.departments.choices = department_choices(current_user)
+    form.departments.choices = choices(department_choices(current_user))
     return form
 
 

@@ -9,6 +9,7 @@ from wtforms import (
     BooleanField,
     DateTimeLocalField,
     RadioField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -19,6 +20,12 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..complaints.labels import CHANNEL_LABELS, SATISFACTION_LABELS
 from ..forms import EmptyForm, Form, QueryFilterForm  # noqa: F401 - EmptyForm re-exported for the views
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms choices."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
 
 PHONE = re.compile(r"^\+?[0-9][0-9\-\s()（）]{5,24}$")
 
@@ -33,7 +40,7 @@ class CheckboxList(SelectMultipleField):
 class IntakeForm(Form):
     """A complaint as it is received: where from, the words, who (optional), which departments."""
 
-    channel = SelectField(_l("Channel"), choices=list(CHANNEL_LABELS.items()), validators=[DataRequired()])
+    channel = SelectField(_l("Channel"), choices=choices(CHANNEL_LABELS.items()), validators=[DataRequired()])
     received_at = DateTimeLocalField(_l("Received at (empty: now)"), validators=[Optional()],
                                      format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"])
     text = TextAreaField(_l("The complainant's words"), validators=[DataRequired(), Length(max=5000)])
@@ -75,7 +82,7 @@ class OutcomeForm(Form):
 
 class CallbackForm(Form):
     satisfaction = RadioField(_l("The complainant's satisfaction at the call-back"),
-                              choices=list(SATISFACTION_LABELS.items()), validators=[DataRequired()])
+                              choices=choices(SATISFACTION_LABELS.items()), validators=[DataRequired()])
     note = TextAreaField(_l("Call-back note"), validators=[Optional(), Length(max=2000)])
 
 

@@ -35,7 +35,7 @@ from ..web.display import show_date, show_dt, theme_label
 from ..web.flow import back
 from ..web.paging import paginate
 from . import bp
-from .forms import CaseFilterForm, IntakeForm
+from .forms import CaseFilterForm, IntakeForm, choices
 
 PER_PAGE = 50
 TABS = {"open": _l("Waiting for a reply"), "replied": _l("Replied, not closed"), "closed": _l("Closed"),
@@ -58,9 +58,10 @@ def department_choices(user) -> list[tuple[int, str]]:
 
 def _filters() -> tuple[CaseFilterForm, str]:
     form = CaseFilterForm(request.args)
-    form.tab.choices = list(TABS.items())
-    form.channel.choices = [("", _("All channels")), *CHANNEL_LABELS.items()]
-    form.department.choices = [("", _("All departments"))] + [(str(i), n) for i, n in department_choices(current_user)]
+    form.tab.choices = choices(TABS.items())
+    form.channel.choices = choices([("", _("All channels")), *CHANNEL_LABELS.items()])
+    form.department.choices = choices([("", _("All departments"))] +
+                                      [(str(i), n) for i, n in department_choices(current_user)])
     tab = form.tab.data if form.tab.data in TABS else "open"
     return form, tab
 
@@ -96,7 +97,7 @@ def index():
 
 def _intake_form() -> IntakeForm:
     form = IntakeForm()
-    form.departments.choices = department_choices(current_user)
+    form.departments.choices = choices(department_choices(current_user))
     return form
 
 
@@ -124,7 +125,7 @@ def new():
 
 
 @bp.post("/from-alert/<int:alert_id>")
-@roles_required(*OFFICE_ROLES)
+@roles_required(*CASE_ROLES)
 def from_alert(alert_id: int):
     """An urgent comment's alert becomes a case (or opens the case it already has)."""
     posted(None)
