@@ -15,7 +15,7 @@ from analysis.deidentify import deidentify
 
 from ..accounts.scope import roles_required, visible_departments
 from ..complaints import cases, intake, watch
-from ..complaints.access import CASE_ROLES, OFFICE_ROLES, visible_cases
+from ..complaints.access import CASE_ROLES, visible_cases
 from ..complaints.classify import effective_themes
 from ..complaints.labels import (
     CHANNEL_LABELS,

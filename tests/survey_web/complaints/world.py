@@ -8,8 +8,8 @@ from survey_web.complaints import cases
 from survey_web.extensions import db
 from survey_web.models import ComplaintCase, Department, User
 
-from ..office.world import add_response, csrf_of, login  # noqa: F401 - re-exported for the complaint tests
 from ...world import World, _password_hash, make_world
+from ..office.world import add_response, csrf_of, login  # noqa: F401 - re-exported for the complaint tests
 
 
 def complaint_world() -> World:
