@@ -57,13 +57,8 @@ def figures():
     quarter = quarter_arg(current_quarter())
     hospitals = hospital_ids(current_user)
     per_hospital = stats.by_hospital(hospitals, quarter.start, quarter.end)
-    per_department = None
-    if current_user.role != "commission":
-        cases = stats.cases_between(hospitals, quarter.start, quarter.end)
-        if current_user.role == "dept_head":
-            mine = current_user.department_id
-            cases = [c for c in cases if any(d.id == mine for d in c.departments)]
-        per_department = stats.breakdown(cases)
+    per_department = None if current_user.role == "commission" else stats.for_user(current_user, quarter.start,
+                                                                                  quarter.end)
     return render_template("complaints_office/stats.html", quarter=quarter, per_hospital=per_hospital,
                            per_department=per_department, choices=_choices(quarter, current_quarter()))
 
