@@ -106,7 +106,7 @@ def handover(case_id: int):
     _handover_form(found, form)
     found = _acting(case_id, form, "handover_form")
     to = db.session.get(User, form.to_user.data)
-    return _step(found, lambda: cases.hand_over(found, to, by=current_user, note=form.note.data or ""),
+    return _step(found, lambda: cases.hand_over(found, to, by=current_user, note=form.handover_note.data or ""),
                  _("Handed over to %(name)s, who owns the case now.", name=to.display_name), "handover_form", form)
 
 
@@ -114,7 +114,7 @@ def handover(case_id: int):
 @roles_required(*CASE_ROLES)
 def reply(case_id: int):
     found = _acting(case_id, form := ReplyForm(), "reply_form")
-    return _step(found, lambda: cases.reply(found, form.note.data, by=current_user), _("Reply recorded."),
+    return _step(found, lambda: cases.reply(found, form.reply_note.data, by=current_user), _("Reply recorded."),
                  "reply_form", form)
 
 
@@ -130,7 +130,8 @@ def outcome(case_id: int):
 @roles_required(*CASE_ROLES)
 def callback(case_id: int):
     found = _acting(case_id, form := CallbackForm(), "callback_form")
-    return _step(found, lambda: cases.call_back(found, form.satisfaction.data, form.note.data or "", by=current_user),
+    return _step(found, lambda: cases.call_back(found, form.satisfaction.data, form.callback_note.data or "",
+                                                  by=current_user),
                  _("Call-back recorded."), "callback_form", form)
 
 

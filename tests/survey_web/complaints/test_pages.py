@@ -81,7 +81,7 @@ def test_a_handed_over_owner_sees_the_contact_and_revealing_it_is_audited(app, w
     case = add_case(world, world.card)
     office = _client(app, "tsb")
     page = f"/complaints/{case.id}"
-    assert post(office, f"{page}/handover", page, to_user=str(world.users["card"].id), note="请核实").status_code == 302
+    assert post(office, f"{page}/handover", page, to_user=str(world.users["card"].id), handover_note="请核实").status_code == 302
     card = _client(app, "card")
     assert "138****5678" in card.get(page).get_data(as_text=True)
     revealed = post(card, f"{page}/contact", page)
@@ -90,7 +90,7 @@ def test_a_handed_over_owner_sees_the_contact_and_revealing_it_is_audited(app, w
     assert _db.session.scalar(select(AuditEvent).where(AuditEvent.action == "view_contact",
                                                        AuditEvent.entity_id == case.id)) is not None
     # the office, no longer the owner, still acts (the complaint office supervises every case)
-    assert post(office, f"{page}/reply", page, note="已电话说明").status_code == 302
+    assert post(office, f"{page}/reply", page, reply_note="已电话说明").status_code == 302
 
 
 def test_closing_before_a_reply_and_an_outcome_is_refused_with_the_reason(app, world):
