@@ -1,11 +1,12 @@
 """Working-day deadlines of complaint handling, on China's statutory calendar (holidays and 调休 weekends).
 
-《医疗机构投诉管理办法》(国家卫生健康委员会令第3号, 2019): complaints follow 首诉负责制 and are settled on the
-spot where possible (第三十三条); otherwise the complainant hears the handling or the proposed handling
-within 5 working days of the day the complaint was received, and within 10 working days when several
-departments must be organised to study it together (第三十四条). The day of receipt itself is not counted
-(the usual reading of "自接到投诉之日起"), so a case received on a Friday before an ordinary weekend is
-due on the following Friday.
+《医疗机构投诉管理办法》(国家卫生健康委员会令第3号, in force 1 April 2019), chapter 投诉接待与处理:
+complaints follow 首诉负责制 and are settled on the spot where possible (第三十三条 as we read it); otherwise
+"一般应当于接到投诉之日起5个工作日内向投诉人反馈相关处理情况或者处理意见", and "涉及多个科室，需组织、协调
+相关部门共同研究的，应当于接到投诉之日起10个工作日内" (第三十四条 as we read it; the article numbers could
+not be checked against the gazette text while this was written: verify them before quoting this in a report).
+The day of receipt itself is not counted (the usual reading of "自接到投诉之日起"), so a case received on a
+Friday before an ordinary weekend is due on the following Friday.
 
 The calendar is the `chinese-calendar` package: the State Council publishes the next year's holiday
 arrangement each November/December and the package releases it soon after (README: "Keeping the
@@ -69,7 +70,7 @@ def add_working_days(start: date, days: int) -> Deadline:
 
 
 def legal_days(multi_department: bool) -> int:
-    """5 working days, or 10 when several departments must act together (第三十四条)."""
+    """5 working days, or 10 when several departments must act together (see the module docstring)."""
     return SEVERAL_DEPARTMENTS_DAYS if multi_department else SINGLE_DEPARTMENT_DAYS
 
 
