@@ -40,7 +40,11 @@ def add_event(case: ComplaintCase, kind: EventKind, *, user_id: int | None, note
     """Append KIND to CASE's timeline and to the audit log (the note stays out of the audit copy)."""
     event = CaseEvent(kind=kind.value, user_id=user_id, to_user_id=to_user_id, note=note, details=details,
                       at=at or utcnow())
-    case.events.append(event)
+    if "events" in case.__dict__:  # the timeline is loaded: keep it in step
+        case.events.append(event)
+    else:  # no need to load it just to add to it (the watch adds reminders to hundreds of cases)
+        event.case_id = case.id
+        db.session.add(event)
     audit.record(f"complaint_{kind.value}", "complaint_case", case.id,
                  after={"to_user_id": to_user_id, **(details or {})} if (to_user_id or details) else None,
                  user_id=user_id)
