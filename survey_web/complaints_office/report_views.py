@@ -56,7 +56,9 @@ def figures():
     health commission (counts and rates only)."""
     quarter = quarter_arg(current_quarter())
     hospitals = hospital_ids(current_user)
-    per_hospital = stats.by_hospital(hospitals, quarter.start, quarter.end)
+    # One hospital's office needs no per-hospital table (its one row is the overall figure).
+    several = hospitals is None or len(hospitals) > 1 or current_user.role == "commission"
+    per_hospital = stats.by_hospital(hospitals, quarter.start, quarter.end) if several else []
     per_department = None if current_user.role == "commission" else stats.for_user(current_user, quarter.start,
                                                                                   quarter.end)
     return render_template("complaints_office/stats.html", quarter=quarter, per_hospital=per_hospital,
