@@ -16,3 +16,4 @@ EVENT_LABELS = {"received": _l("Complaint received"), "handover": _l("Handed ove
                 "callback": _l("Call-back"), "outcome": _l("Outcome"), "reminder": _l("Reminder"),
                 "escalation": _l("Escalated to the office head"), "closed": _l("Complaint closed"), "note": _l("Details changed")}
 URGENCY_LABELS = {"due_soon": _l("Due soon"), "overdue": _l("Overdue"), "escalate": _l("Overdue, escalated")}
+POLARITY_LABELS = {"pos": _l("Positive"), "neg": _l("Negative")}
