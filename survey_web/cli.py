@@ -49,6 +49,9 @@ def init_app(app: Flask) -> None:
 
     app.cli.add_command(indicators_command)
     problems_cli(app)
+    from .complaints.cli import init_app as complaints_cli
+
+    complaints_cli(app)
     from .privacy.cli import retention_group
 
     app.cli.add_command(retention_group)
@@ -59,6 +62,7 @@ def init_app(app: Flask) -> None:
 @click.option("--per-day", default=28, show_default=True, help="Average responses per day.")
 def demo(days: int, per_day: int) -> None:
     """Load the demo hospital and synthetic responses (safe to run again)."""
+    from .complaints.demo import generate_complaints
     from .demo import ensure_organisation, ensure_staff, generate_responses
     from .jobs.classify import classify_pending_now
     from .problems.demo import seed_history
@@ -73,8 +77,10 @@ def demo(days: int, per_day: int) -> None:
     classified = classify_pending_now()
     click.echo(f"classified {classified} pending comments")
     seed_history(hospital)  # the earlier month's problem list, with one specific problem closed (销号)
+    sign_ins = ensure_staff(hospital)
+    click.echo(f"{generate_complaints(hospital)} new complaint cases")
     click.echo("demo sign-ins at /staff/login (username / password):")
-    for username, role, password in ensure_staff(hospital):
+    for username, role, password in sign_ins:
         click.echo(f"  {username:<11} {password:<22} {role}")
 
 

@@ -44,6 +44,7 @@ STAFF = [
     ("orth", "骨科 张主任", "dept_head", "ORTH", "demo-orth-2025"),
     ("volunteer", "志愿者 小陈", "volunteer", None, "demo-volunteer-2025"),
     ("commission", "市卫健委 医政科", "commission", None, "demo-commission-2025"),
+    ("complaints", "投诉办 陈老师", "complaints", None, "demo-complaints-2025"),
 ]
 CORPUS = Path(__file__).resolve().parent.parent / "analysis" / "corpus"
 
@@ -130,7 +131,8 @@ def generate_responses(hospital: Hospital, *, days: int = DAYS, per_day: int = 2
                     continue
                 answer_rows.append((key, question.code, *_answer(rng, question, mood + (0.3 if assisted else 0))))
         made += len(rows)
-        _bulk_store(rows, answer_rows, comment_rows, date)
+        if rows:  # a quiet day (few per day) may draw none; an INSERT of no rows would insert one empty row
+            _bulk_store(rows, answer_rows, comment_rows, date)
     return made + seed_problem_voices(hospital)
 
 

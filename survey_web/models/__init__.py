@@ -4,6 +4,7 @@ from .alerts import UrgentAlert
 from .audit import AuditEvent
 from .banks import BankVersion
 from .base import TimestampMixin, utcnow
+from .complaints import CaseEvent, CaseTheme, ComplaintCase, case_departments
 from .guard import KioskDevice, RefusalCount
 from .indicators import IndicatorCell, IndicatorPeriod, IndicatorResponses
 from .org import Department, Hospital, SurveyPoint
@@ -21,8 +22,35 @@ from .review import CommentReview
 from .users import ROLES, User
 
 __all__ = [
-    "ROLES", "Answer", "AuditEvent", "BankVersion", "Comment", "CommentReview", "CommentTheme", "Department",
-    "ClusterDecision", "DeviceKey", "Hospital", "IndicatorCell", "IndicatorPeriod", "IndicatorResponses", "KioskDevice", "ProblemCluster", "ProblemItem", "ProblemItemSource",
-    "ProblemList", "ProblemNote", "RefusalCount", "Response", "SurveyPoint", "TimestampMixin", "UrgentAlert",
-    "User", "utcnow",
+    "Answer",
+    "AuditEvent",
+    "BankVersion",
+    "CaseEvent",
+    "CaseTheme",
+    "ClusterDecision",
+    "Comment",
+    "CommentReview",
+    "CommentTheme",
+    "ComplaintCase",
+    "Department",
+    "DeviceKey",
+    "Hospital",
+    "IndicatorCell",
+    "IndicatorPeriod",
+    "IndicatorResponses",
+    "KioskDevice",
+    "ProblemCluster",
+    "ProblemItem",
+    "ProblemItemSource",
+    "ProblemList",
+    "ProblemNote",
+    "ROLES",
+    "RefusalCount",
+    "Response",
+    "SurveyPoint",
+    "TimestampMixin",
+    "UrgentAlert",
+    "User",
+    "case_departments",
+    "utcnow",
 ]
