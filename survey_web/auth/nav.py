@@ -14,6 +14,7 @@ NAV = [
     ("office.comments", _l("Comments"), OFFICE),
     ("office.urgent", _l("Urgent inbox"), OFFICE),
     ("office.problems", _l("Problem list"), OFFICE),
+    ("office.findings", _l("Findings"), OFFICE + ("complaints",)),
     ("dashboard.reports", _l("Reports"), OFFICE + ("commission",)),
     ("commission.index", _l("Hospitals"), ("commission", "admin")),
     ("kiosk.start", _l("Kiosk"), ("volunteer", "admin")),
