@@ -1,0 +1,39 @@
+"""The per-row report in the user's language (pages and the CLI word the same codes)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from .checking import Problem
+
+ROW_MESSAGES = {
+    "missing": _l("is empty"),
+    "too_long": _l("is too long (%(value)s characters)"),
+    "bad_order_no": _l("“%(value)s” is not a work-order number (letters, digits and dashes; a number Excel shortened to 1.2E+16 must be exported again as text)"),
+    "duplicate_in_file": _l("work order %(value)s appears again (first in row %(other)s); the repeat is not imported"),
+    "bad_date": _l("“%(value)s” is not a date and time (e.g. 2026-11-03 09:15)"),
+    "implausible_date": _l("“%(value)s” is before 2000 or in the future"),
+    "due_before_call": _l("the deadline “%(value)s” is before the call"),
+    "bad_phone": _l("is not a telephone number"),
+    "unknown_department": _l("“%(value)s” is not a department of this hospital"),
+}
+FILE_MESSAGES = {
+    "empty": _l("The file is empty."),
+    "encoding": _l("The file is neither UTF-8 nor GBK text; save it as CSV (UTF-8) or XLSX."),
+    "unreadable": _l("The file cannot be opened as an XLSX workbook."),
+    "xls": _l("Old .xls workbooks cannot be read; save the file as .xlsx or CSV."),
+    "no_header": _l("No header row with the work-order columns was found in the first rows (formats: %(formats)s)."),
+    "too_many_rows": _l("The file has more than %(limit)d rows; split it."),
+    "unknown_format": _l("Unknown format %(name)s."),
+}
+
+
+def describe(problem: Problem) -> str:
+    """PROBLEM as a sentence: "<column> <reason>"."""
+    reason = str(ROW_MESSAGES[problem.code]) % {"value": problem.value, "other": problem.other_row}
+    return f"{problem.column} {reason}"
+
+
+def file_message(code: str, **params) -> str:
+    """The file-level problem CODE as a sentence."""
+    return str(FILE_MESSAGES[code]) % params

@@ -1,0 +1,84 @@
+"""A platform export as rows of cell values: XLSX (openpyxl) or CSV in UTF-8 (with or without BOM) or GBK.
+
+Formulas are read as their text (`=cmd|...` stays a string), never evaluated.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+from .formats import HotlineFormat, all_formats, guess
+
+MAX_ROWS = 20000
+HEADER_SEARCH_ROWS = 10  # platforms put a title and an export date above the header row
+
+
+class FileProblem(ValueError):
+    """The file as a whole cannot be read; CODE names the reason (see `messages.FILE_MESSAGES`)."""
+
+    def __init__(self, code: str, **params):
+        super().__init__(code)
+        self.code, self.params = code, params
+
+
+@dataclass
+class Sheet:
+    fmt: HotlineFormat
+    headings: list[str]
+    columns: dict[str, int]  # field -> index
+    rows: list[tuple[int, list]]  # (row number as the user sees it in the file, cells)
+
+
+def _csv_text(data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        candidates = [("utf-8", data[3:])]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        candidates = [("utf-16", data)]
+    else:  # gb18030 is GBK's superset: what Excel on Chinese Windows saves as "CSV"
+        candidates = [("utf-8", data), ("gb18030", data)]
+    for encoding, payload in candidates:
+        try:
+            return payload.decode(encoding)
+        except UnicodeDecodeError:
+            pass
+    raise FileProblem("encoding")
+
+
+def _raw_rows(data: bytes) -> list[list]:
+    if data.startswith(b"PK\x03\x04"):
+        from openpyxl import load_workbook
+
+        try:
+            book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        except Exception as exc:  # openpyxl raises many kinds for a damaged file
+            raise FileProblem("unreadable") from exc
+        try:
+            return [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
+        finally:
+            book.close()
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise FileProblem("xls")
+    return list(csv.reader(io.StringIO(_csv_text(data), newline="")))
+
+
+def read(data: bytes, fmt: HotlineFormat | None = None) -> Sheet:
+    """DATA as a Sheet: the header row found among the first rows (of FMT, or the format that fits it),
+    then every non-blank row below it. FileProblem when that cannot be done."""
+    if not data.strip():
+        raise FileProblem("empty")
+    raw = _raw_rows(data)
+    for index, row in enumerate(raw[:HEADER_SEARCH_ROWS]):
+        headings = ["" if v is None else str(v).strip() for v in row]
+        found = fmt if fmt and fmt.required <= set(fmt.locate(headings)) else (None if fmt else guess(headings))
+        if found:
+            break
+    else:
+        names = fmt.name if fmt else ", ".join(all_formats())
+        raise FileProblem("no_header", formats=names)
+    body = [(number, row) for number, row in enumerate(raw[index + 1:], start=index + 2)
+            if any(v is not None and str(v).strip() for v in row)]
+    if len(body) > MAX_ROWS:
+        raise FileProblem("too_many_rows", limit=MAX_ROWS)
+    return Sheet(found, headings, found.locate(headings), body)
