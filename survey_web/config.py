@@ -13,7 +13,7 @@ from limits import parse_many
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INSTANCE = ROOT / "instance"
-STAFF_ROLES = ("admin", "quality", "dept_head", "volunteer", "commission")
+STAFF_ROLES = ("admin", "quality", "dept_head", "volunteer", "commission", "complaints")
 
 
 class ConfigError(RuntimeError):

@@ -1,7 +1,7 @@
 """findings: problems heard at forums, from supervisors and on staff walk-throughs
 
 Revision ID: 0012_findings
-Revises: 0010_comment_uncertainty
+Revises: 0011_complaints
 Create Date: 2026-12-05 11:40:00
 
 Hand-written and self-contained (no app imports).
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision = '0012_findings'
-down_revision = '0010_comment_uncertainty'
+down_revision = '0011_complaints'
 branch_labels = None
 depends_on = None
 

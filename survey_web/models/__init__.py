@@ -4,6 +4,7 @@ from .alerts import UrgentAlert
 from .audit import AuditEvent
 from .banks import BankVersion
 from .base import TimestampMixin, utcnow
+from .complaints import CaseEvent, CaseTheme, ComplaintCase, case_departments
 from .findings import Finding, FindingTheme
 from .guard import KioskDevice, RefusalCount
 from .indicators import IndicatorCell, IndicatorPeriod, IndicatorResponses
@@ -15,9 +16,9 @@ from .review import CommentReview
 from .users import ROLES, User
 
 __all__ = [
-    "ROLES", "Answer", "AuditEvent", "BankVersion", "Comment", "CommentReview", "CommentTheme", "Department",
+    "ROLES", "Answer", "AuditEvent", "BankVersion", "CaseEvent", "CaseTheme", "Comment", "CommentReview", "CommentTheme", "ComplaintCase", "Department",
     "DeviceKey", "Hospital", "IndicatorCell", "IndicatorPeriod", "IndicatorResponses", "KioskDevice", "ProblemItem",
     "ProblemList", "ProblemNote", "RefusalCount", "Response", "SurveyPoint", "TimestampMixin", "UrgentAlert",
-    "User", "utcnow",
+    "User", "case_departments", "utcnow",
 ]
 __all__ += ["Finding", "FindingTheme"]

@@ -24,7 +24,7 @@ from .base import TimestampMixin, one_of
 
 ROLES = STAFF_ROLES
 ROLE_NAMES = {"admin": "系统管理员", "quality": "质控办", "dept_head": "科室负责人", "volunteer": "志愿者",
-              "commission": "卫健委"}
+              "commission": "卫健委", "complaints": "投诉办"}
 
 # Which hospitals a health-commission account oversees (a 医联体 or a city).
 user_hospitals = Table(

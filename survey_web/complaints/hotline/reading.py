@@ -63,20 +63,23 @@ def _raw_rows(data: bytes) -> list[list]:
     return list(csv.reader(io.StringIO(_csv_text(data), newline="")))
 
 
+def _header(raw: list[list], fmt: HotlineFormat | None) -> tuple[int, HotlineFormat, list[str]]:
+    """(index, format, headings) of the header row among the first rows; FileProblem if there is none."""
+    for index, row in enumerate(raw[:HEADER_SEARCH_ROWS]):
+        headings = ["" if v is None else str(v).strip() for v in row]
+        found = fmt if fmt and fmt.required <= set(fmt.locate(headings)) else (None if fmt else guess(headings))
+        if found:
+            return index, found, headings
+    raise FileProblem("no_header", formats=fmt.name if fmt else ", ".join(all_formats()))
+
+
 def read(data: bytes, fmt: HotlineFormat | None = None) -> Sheet:
     """DATA as a Sheet: the header row found among the first rows (of FMT, or the format that fits it),
     then every non-blank row below it. FileProblem when that cannot be done."""
     if not data.strip():
         raise FileProblem("empty")
     raw = _raw_rows(data)
-    for index, row in enumerate(raw[:HEADER_SEARCH_ROWS]):
-        headings = ["" if v is None else str(v).strip() for v in row]
-        found = fmt if fmt and fmt.required <= set(fmt.locate(headings)) else (None if fmt else guess(headings))
-        if found:
-            break
-    else:
-        names = fmt.name if fmt else ", ".join(all_formats())
-        raise FileProblem("no_header", formats=names)
+    index, found, headings = _header(raw, fmt)
     body = [(number, row) for number, row in enumerate(raw[index + 1:], start=index + 2)
             if any(v is not None and str(v).strip() for v in row)]
     if len(body) > MAX_ROWS:
