@@ -7,6 +7,7 @@ from .base import TimestampMixin, utcnow
 from .complaints import CaseEvent, CaseTheme, ComplaintCase, case_departments
 from .findings import Finding, FindingTheme
 from .guard import KioskDevice, RefusalCount
+from .hotline import HotlineImport, HotlineOrder
 from .indicators import IndicatorCell, IndicatorPeriod, IndicatorResponses
 from .org import Department, Hospital, SurveyPoint
 from .privacy import DeviceKey
@@ -21,4 +22,4 @@ __all__ = [
     "ProblemList", "ProblemNote", "RefusalCount", "Response", "SurveyPoint", "TimestampMixin", "UrgentAlert",
     "User", "case_departments", "utcnow",
 ]
-__all__ += ["Finding", "FindingTheme"]
+__all__ += ["Finding", "FindingTheme", "HotlineImport", "HotlineOrder"]
