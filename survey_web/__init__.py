@@ -72,6 +72,7 @@ def register_blueprints(app: Flask) -> None:
     from .admin import bp as admin_bp
     from .auth import bp as auth_bp
     from .commission import bp as commission_bp
+    from .complaints_office import bp as complaints_bp
     from .dashboard import bp as dashboard_bp
     from .health import bp as health_bp
     from .kiosk import bp as kiosk_bp
@@ -87,6 +88,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(commission_bp)
+    app.register_blueprint(complaints_bp)
 
 
 def register_errors(app: Flask) -> None:

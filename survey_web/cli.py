@@ -49,6 +49,9 @@ def init_app(app: Flask) -> None:
 
     app.cli.add_command(indicators_command)
     problems_cli(app)
+    from .complaints.cli import init_app as complaints_cli
+
+    complaints_cli(app)
     from .privacy.cli import retention_group
 
     app.cli.add_command(retention_group)

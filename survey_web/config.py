@@ -136,6 +136,10 @@ class Settings:
     session_max_hours: int = 12
     healthz_token: str | None = None
     two_factor_roles: tuple[str, ...] = ("admin", "quality")
+    complaints_revisit_score: int = 2
+    complaints_due_soon_days: int = 1
+    complaints_escalate_days: int = 2
+    complaints_head: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -200,6 +204,10 @@ class Settings:
             session_max_hours=env_int(env, "SESSION_MAX_HOURS", 12, minimum=1),
             healthz_token=healthz_token,
             two_factor_roles=env_roles(env, "TWO_FACTOR_ROLES", ("admin", "quality")),
+            complaints_revisit_score=env_int(env, "COMPLAINTS_REVISIT_SCORE", 2),
+            complaints_due_soon_days=env_int(env, "COMPLAINTS_DUE_SOON_DAYS", 1),
+            complaints_escalate_days=env_int(env, "COMPLAINTS_ESCALATE_DAYS", 2),
+            complaints_head=_raw(env, "COMPLAINTS_HEAD"),
         )
 
     def flask_config(self) -> dict:
@@ -233,6 +241,15 @@ class Settings:
             "RATE_LIMIT_RECEIPT": self.rate_limit_receipt,
             "RETENTION_COMMENT_DAYS": self.retention_comment_days,
             "RETENTION_CONTACT_DAYS": self.retention_contact_days,
+            # A survey response whose overall score is at most this (1-5) and that left a contact with
+            # consent becomes a 回访 case; 0 turns the rule off (complaints/revisit.py).
+            "COMPLAINTS_REVISIT_SCORE": self.complaints_revisit_score,
+            # Open cases this many working days or fewer before their deadline are "due soon" and reminded;
+            # overdue cases this many working days past it are escalated to the office head (COMPLAINTS_HEAD,
+            # a username; without one the escalation goes to every complaint-office account).
+            "COMPLAINTS_DUE_SOON_DAYS": self.complaints_due_soon_days,
+            "COMPLAINTS_ESCALATE_DAYS": self.complaints_escalate_days,
+            "COMPLAINTS_HEAD": self.complaints_head,
             "SESSION_COOKIE_HTTPONLY": True,
             "SESSION_COOKIE_SAMESITE": "Lax",
             "SESSION_COOKIE_SECURE": secure,

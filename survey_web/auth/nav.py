@@ -14,12 +14,14 @@ NAV = [
     ("office.comments", _l("Comments"), OFFICE),
     ("office.urgent", _l("Urgent inbox"), OFFICE),
     ("office.problems", _l("Problem list"), OFFICE),
+    ("complaints_office.index", _l("Complaints"), OFFICE + ("complaints",)),
+    ("complaints_office.figures", _l("Complaint figures"), ("commission",)),
     ("office.findings", _l("Findings"), OFFICE + ("complaints",)),
     ("dashboard.reports", _l("Reports"), OFFICE + ("commission",)),
     ("commission.index", _l("Hospitals"), ("commission", "admin")),
     ("kiosk.start", _l("Kiosk"), ("volunteer", "admin")),
     ("admin.index", _l("Administration"), ("admin",)),
-    ("auth.account", _l("My account"), ("admin", "quality", "dept_head", "volunteer", "commission")),
+    ("auth.account", _l("My account"), ("admin", "quality", "dept_head", "volunteer", "commission", "complaints")),
 ]
 
 

@@ -24,6 +24,7 @@ HOME = {
     "dept_head": ("office.index", "auth.account"),
     "commission": ("commission.index", "auth.account"),
     "volunteer": ("kiosk.start", "auth.account"),
+    "complaints": ("complaints_office.index", "auth.account"),
 }
 # Between the password and the code: who, which session version, since when, where to go next.
 PENDING = "_pending_sign_in"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from .. import audit
@@ -16,6 +17,7 @@ from ..crypto import encrypt_contact
 from ..extensions import db
 from ..models import ComplaintCase, Department, User, utcnow
 from ..models.complaints import CaseChannel, CaseEvent, CaseKind, CaseStatus, EventKind, Satisfaction
+from ..responses.forms import normalise_phone
 from ..timeutil import local
 from .deadlines import deadline_for
 
@@ -60,6 +62,7 @@ def open_case(*, hospital_id: int, channel: CaseChannel | str, text: str, receiv
     """Register a case; its first receiver owns it (首诉负责制). The caller commits, then enqueues classification."""
     departments = list(departments)
     received_at = received_at or utcnow()
+    contact = normalise_phone(contact)
     case = ComplaintCase(
         hospital_id=hospital_id, number=next_number(hospital_id, local(received_at).year),
         channel=CaseChannel(channel).value, kind=kind.value, status=CaseStatus.OPEN.value, text=text.strip(),
@@ -82,14 +85,14 @@ def open_case(*, hospital_id: int, channel: CaseChannel | str, text: str, receiv
 
 def _open(case: ComplaintCase) -> None:
     if case.status == CaseStatus.CLOSED:
-        raise CaseError("the case is closed")
+        raise CaseError(_l("The case is closed."))
 
 
 def hand_over(case: ComplaintCase, to: User, *, by: User, note: str = "") -> None:
     """Hand the case to TO, who owns it from now on; the hand-over is on the timeline."""
     _open(case)
     if to.id == case.owner_id:
-        raise CaseError("the case already belongs to this person")
+        raise CaseError(_l("The case already belongs to this person."))
     previous = case.owner_id
     case.owner_id = to.id
     add_event(case, EventKind.HANDOVER, user_id=by.id, to_user_id=to.id, note=note or None,
@@ -135,7 +138,7 @@ def close(case: ComplaintCase, *, by: User) -> None:
     """Close a case that has had its reply and an outcome."""
     _open(case)
     if case.first_reply_at is None or not case.outcome:
-        raise CaseError("a case is closed after a reply and an outcome")
+        raise CaseError(_l("A case is closed after a reply and an outcome."))
     case.status, case.closed_at = CaseStatus.CLOSED.value, utcnow()
     add_event(case, EventKind.CLOSED, user_id=by.id)
 

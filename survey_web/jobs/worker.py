@@ -49,6 +49,8 @@ def _every(interval: float, stop: threading.Event, name: str, step: Callable[[],
 
 
 def _sweeper(tick_every: int = TICK_EVERY, purge_every: int = PURGE_EVERY) -> Callable[[], None]:
+    from .complaints import sweep_pending_cases
+    from .complaints import tick as complaints_tick
     from .problems import tick
     from .reporting import enqueue_warming
     from .retention import enqueue_purge
@@ -59,10 +61,14 @@ def _sweeper(tick_every: int = TICK_EVERY, purge_every: int = PURGE_EVERY) -> Ca
     def step():
         with job_context():  # a fresh session each round: a dead connection never outlives its round
             sweep_pending()
+        with job_context():
+            sweep_pending_cases()
         if time.monotonic() - last_tick[0] >= tick_every:
             last_tick[0] = time.monotonic()
             with job_context():
                 tick()  # idempotent: a unique constraint lets one worker create each month's list
+            with job_context():
+                complaints_tick()  # idempotent: reminders and escalations are claimed once each
             with job_context():
                 enqueue_warming()  # the indicator cache after a day or month closed, or an import
         if time.monotonic() - last_purge[0] >= purge_every:

@@ -182,3 +182,48 @@ class HalfYear:
     @property
     def end(self) -> datetime:
         return self.months[-1].end
+
+
+@dataclass(frozen=True, order=True)
+class Quarter:
+    """A calendar quarter (the complaint analysis the 投诉管理办法 asks of the office each quarter)."""
+
+    year: int
+    quarter: int
+
+    @classmethod
+    def parse(cls, text: str) -> Quarter:
+        """'2026Q3' -> Quarter(2026, 3); ValueError otherwise."""
+        try:
+            year, number = text.strip().upper().split("Q")
+            value = cls(int(year), int(number))
+        except (ValueError, AttributeError):
+            raise ValueError(f"not a quarter (YYYYQn): {text!r}") from None
+        if value.quarter not in (1, 2, 3, 4) or value.year not in YEARS:
+            raise ValueError(f"not a quarter (YYYYQn): {text!r}")
+        return value
+
+    @classmethod
+    def latest(cls, now: datetime | None = None) -> Quarter:
+        """The most recent quarter that has ended."""
+        month = Month.of(now or now_utc())
+        index = month.year * 4 + (month.month - 1) // 3 - 1
+        return cls(index // 4, index % 4 + 1)
+
+    def __str__(self) -> str:
+        return f"{self.year}Q{self.quarter}"
+
+    @property
+    def months(self) -> list[Month]:
+        return Month(self.year, self.quarter * 3).range(3)
+
+    def previous(self) -> Quarter:
+        return Quarter(self.year, self.quarter - 1) if self.quarter > 1 else Quarter(self.year - 1, 4)
+
+    @property
+    def start(self) -> datetime:
+        return self.months[0].start
+
+    @property
+    def end(self) -> datetime:
+        return self.months[-1].end

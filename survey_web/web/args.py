@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, request
 
 from ..reporting.figures import MODES, ROLES
-from ..reporting.periods import HalfYear, Month
+from ..reporting.periods import HalfYear, Month, Quarter
 
 OFFICE = ("admin", "quality", "dept_head")
 
@@ -31,6 +31,16 @@ def half_arg() -> HalfYear:
         return HalfYear.latest()
     try:
         return HalfYear.parse(raw)
+    except ValueError:
+        abort(400)
+
+
+def quarter_arg(default: Quarter) -> Quarter:
+    raw = request.args.get("quarter")
+    if not raw:
+        return default
+    try:
+        return Quarter.parse(raw)
     except ValueError:
         abort(400)
 
