@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from .checking import Problem
@@ -37,3 +38,24 @@ def describe(problem: Problem) -> str:
 def file_message(code: str, **params) -> str:
     """The file-level problem CODE as a sentence."""
     return str(FILE_MESSAGES[code]) % params
+
+
+def report_lines(report: dict) -> list[str]:
+    """The stored report of an import as sentences: the file's problem, or one line per bad cell."""
+    if report.get("file"):
+        return [file_message(report["file"], **report.get("params", {}))]
+    return [_("Row %(row)d: %(problem)s", row=row, problem=describe(Problem(row, column, code, value, other)))
+            for row, column, code, value, other in report.get("problems", [])]
+
+
+def summary(record, stored: bool = True) -> str:
+    """One line: how many rows, imported, already there, refused."""
+    if record.report.get("file"):
+        return _("Nothing imported from %(file)s.", file=record.filename)
+    if not stored:
+        return _("%(file)s checked: %(rows)d rows, %(good)d good and new, %(already)d imported before, "
+                 "%(bad)d with problems. Nothing was stored.", file=record.filename, rows=record.rows,
+                 good=record.rows - record.bad - record.already, already=record.already, bad=record.bad)
+    return _("%(file)s: %(rows)d rows, %(imported)d imported, %(already)d imported before (skipped), "
+             "%(bad)d with problems (not imported).", file=record.filename, rows=record.rows,
+             imported=record.imported, already=record.already, bad=record.bad)
