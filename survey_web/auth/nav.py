@@ -15,6 +15,7 @@ NAV = [
     ("office.urgent", _l("Urgent inbox"), OFFICE),
     ("office.problems", _l("Problem list"), OFFICE),
     ("complaints_office.index", _l("Complaints"), OFFICE + ("complaints",)),
+    ("complaints_office.hotline", _l("Hotline orders"), ("admin", "quality", "complaints")),
     ("complaints_office.figures", _l("Complaint figures"), ("commission",)),
     ("office.findings", _l("Findings"), OFFICE + ("complaints",)),
     ("dashboard.reports", _l("Reports"), OFFICE + ("commission",)),
