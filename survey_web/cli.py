@@ -74,6 +74,11 @@ def demo(days: int, per_day: int) -> None:
                f"{made} new responses")
     classified = classify_pending_now()
     click.echo(f"classified {classified} pending comments")
+    ensure_staff(hospital)
+    from .demo import ensure_other_sources
+
+    orders, findings = ensure_other_sources(hospital)
+    click.echo(f"{len(orders)} new hotline work orders, {findings} new findings from other sources")
     click.echo("demo sign-ins at /staff/login (username / password):")
     for username, role, password in ensure_staff(hospital):
         click.echo(f"  {username:<11} {password:<22} {role}")
