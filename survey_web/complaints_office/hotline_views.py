@@ -14,7 +14,7 @@ from ..accounts.scope import roles_required
 from ..complaints.access import OFFICE_ROLES
 from ..complaints.hotline import formats, replies
 from ..complaints.hotline.importing import import_file
-from ..complaints.hotline.messages import report_lines, summary
+from ..complaints.hotline.messages import report_items, report_lines, summary
 from ..extensions import db
 from ..jobs.complaints import enqueue_classify_case
 from ..models import ComplaintCase, HotlineImport, HotlineOrder, utcnow
@@ -92,7 +92,8 @@ def hotline_upload():
                          user=current_user, store=not form.check_only.data)
     if form.check_only.data:
         return render_template("complaints_office/hotline_report.html", record=result.record, stored=False,
-                               summary=summary(result.record, stored=False), lines=report_lines(result.record.report))
+                               summary=summary(result.record, stored=False), lines=report_lines(result.record.report),
+                               items=report_items(result.record.report))
     db.session.commit()
     for case_id in result.case_ids:
         enqueue_classify_case(case_id)
@@ -108,7 +109,7 @@ def hotline_import(import_id: int):
     if record is None or record.hospital_id != hospital.id:
         abort(404)
     return render_template("complaints_office/hotline_report.html", record=record, stored=True,
-                           summary=summary(record), lines=report_lines(record.report))
+                           summary=summary(record), lines=report_lines(record.report), items=report_items(record.report))
 
 
 @bp.post("/hotline/replies")

@@ -8,14 +8,14 @@ from flask_babel import lazy_gettext as _l
 from .checking import Problem
 
 ROW_MESSAGES = {
-    "missing": _l("is empty"),
-    "too_long": _l("is too long (%(value)s characters)"),
+    "missing": _l("empty"),
+    "too_long": _l("too long (%(value)s characters)"),
     "bad_order_no": _l("“%(value)s” is not a work-order number (letters, digits and dashes; a number Excel shortened to 1.2E+16 must be exported again as text)"),
-    "duplicate_in_file": _l("work order %(value)s appears again (first in row %(other)s); the repeat is not imported"),
+    "duplicate_in_file": _l("%(value)s appears again (first in row %(other)s); this row is not imported"),
     "bad_date": _l("“%(value)s” is not a date and time (e.g. 2026-11-03 09:15)"),
     "implausible_date": _l("“%(value)s” is before 2000 or in the future"),
-    "due_before_call": _l("the deadline “%(value)s” is before the call"),
-    "bad_phone": _l("is not a telephone number"),
+    "due_before_call": _l("“%(value)s” is before the call"),
+    "bad_phone": _l("not a telephone number"),
     "unknown_department": _l("“%(value)s” is not a department of this hospital"),
 }
 FILE_MESSAGES = {
@@ -29,10 +29,9 @@ FILE_MESSAGES = {
 }
 
 
-def describe(problem: Problem) -> str:
-    """PROBLEM as a sentence: "<column> <reason>"."""
-    reason = str(ROW_MESSAGES[problem.code]) % {"value": problem.value, "other": problem.other_row}
-    return f"{problem.column} {reason}"
+def reason(problem: Problem) -> str:
+    """Why PROBLEM's cell was refused, in the user's language."""
+    return str(ROW_MESSAGES[problem.code]) % {"value": problem.value, "other": problem.other_row}
 
 
 def file_message(code: str, **params) -> str:
@@ -40,12 +39,18 @@ def file_message(code: str, **params) -> str:
     return str(FILE_MESSAGES[code]) % params
 
 
+def report_items(report: dict) -> list[tuple[int, str, str]]:
+    """The stored report's bad cells as (row, column, reason)."""
+    return [(row, column, reason(Problem(row, column, code, value, other)))
+            for row, column, code, value, other in report.get("problems", [])]
+
+
 def report_lines(report: dict) -> list[str]:
     """The stored report of an import as sentences: the file's problem, or one line per bad cell."""
     if report.get("file"):
         return [file_message(report["file"], **report.get("params", {}))]
-    return [_("Row %(row)d: %(problem)s", row=row, problem=describe(Problem(row, column, code, value, other)))
-            for row, column, code, value, other in report.get("problems", [])]
+    return [_("Row %(row)d, %(column)s: %(problem)s", row=row, column=column, problem=text)
+            for row, column, text in report_items(report)]
 
 
 def summary(record, stored: bool = True) -> str:

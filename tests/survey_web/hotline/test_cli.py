@@ -36,8 +36,9 @@ def test_import_reports_each_bad_row_in_chinese_and_exits_1(app, world, db, tmp_
     result = run(app, "import-hotline", str(path), "--hospital", "H1")
     assert result.exit_code == 1, result.output
     assert "12 行，导入 6 条" in result.output and "6 行有问题" in result.output
-    assert "第 5 行：来电时间 “2026-13-45 25:00” 不是有效的日期时间" in result.output
-    assert "第 7 行：工单编号 工单" in result.output and "第 8 行：涉及单位/科室 “测试市人民医院/皮肤科” 不是本院科室" in result.output
+    assert "第 5 行，来电时间：“2026-13-45 25:00” 不是有效的日期时间" in result.output
+    assert f"第 7 行，工单编号：{records[4]['order_no']} 重复出现（首次在第 6 行），此行未导入" in result.output
+    assert "第 8 行，涉及单位/科室：“测试市人民医院/皮肤科” 不是本院科室" in result.output
     assert records[0]["phone"] not in result.output
     assert db.session.scalar(select(func.count()).select_from(ComplaintCase)) == 6
     again = run(app, "import-hotline", str(path), "--hospital", "H1", "--lang", "en")

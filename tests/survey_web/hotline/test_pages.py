@@ -43,8 +43,8 @@ def test_upload_shows_each_bad_row_and_stores_the_good_ones(client, world, db):
     assert reply.status_code == 302
     page = client.get(reply.headers["Location"]).get_data(as_text=True)
     assert "导入 6 条" in page and "6 行有问题（未导入）" in page
-    assert "第 5 行：来电时间 “2026-13-45 25:00” 不是有效的日期时间" in page
-    assert "第 8 行：涉及单位/科室 “测试市人民医院/皮肤科” 不是本院科室" in page
+    assert "<td class=\"num\">5</td><td>来电时间</td><td>“2026-13-45 25:00” 不是有效的日期时间" in page
+    assert "<td class=\"num\">8</td><td>涉及单位/科室</td><td>“测试市人民医院/皮肤科” 不是本院科室" in page
     assert records[0]["phone"] not in page
     assert cases_count(db) == 6
     listing = client.get("/complaints/hotline").get_data(as_text=True)
