@@ -91,9 +91,7 @@ def hotline_upload():
     result = import_file(hospital, upload.read(), upload.filename or "upload", format_name=form.platform.data or None,
                          user=current_user, store=not form.check_only.data)
     if form.check_only.data:
-        return render_template("complaints_office/hotline_report.html", record=result.record, stored=False,
-                               summary=summary(result.record, stored=False), lines=report_lines(result.record.report),
-                               items=report_items(result.record.report))
+        return _report(result.record, stored=False)
     db.session.commit()
     for case_id in result.case_ids:
         enqueue_classify_case(case_id)
@@ -108,8 +106,13 @@ def hotline_import(import_id: int):
     record = db.session.get(HotlineImport, import_id)
     if record is None or record.hospital_id != hospital.id:
         abort(404)
-    return render_template("complaints_office/hotline_report.html", record=record, stored=True,
-                           summary=summary(record), lines=report_lines(record.report), items=report_items(record.report))
+    return _report(record, stored=True)
+
+
+def _report(record: HotlineImport, stored: bool):
+    return render_template("complaints_office/hotline_report.html", record=record, stored=stored,
+                           summary=summary(record, stored=stored), lines=report_lines(record.report),
+                           items=report_items(record.report))
 
 
 @bp.post("/hotline/replies")

@@ -7,26 +7,13 @@ from pathlib import Path
 
 import click
 from flask_babel import force_locale
-from sqlalchemy import select
 
+from ...clitools import hospital_by_code
 from ...extensions import db
 from ...jobs.complaints import enqueue_classify_case
-from ...models import Hospital
 from . import formats, replies
 from .importing import import_file
 from .messages import report_lines, summary
-
-
-def _hospital(code: str | None) -> Hospital:
-    if code:
-        hospital = db.session.scalar(select(Hospital).where(Hospital.code == code))
-        if hospital is None:
-            raise click.ClickException(f"no hospital with code {code!r}")
-        return hospital
-    hospitals = list(db.session.scalars(select(Hospital).limit(2)))
-    if len(hospitals) != 1:
-        raise click.ClickException("several hospitals (or none): name one with --hospital CODE")
-    return hospitals[0]
 
 
 @click.command("import-hotline")
@@ -46,7 +33,7 @@ def import_hotline_command(file: Path, format_name: str | None, code: str | None
     new ones are stored in one transaction, orders imported before are skipped. Exit status: 0 all rows
     good, 1 some rows reported, 2 the file could not be read.
     """
-    hospital = _hospital(code)
+    hospital = hospital_by_code(code)
     result = import_file(hospital, file.read_bytes(), file.name, format_name=format_name, store=not check_only)
     db.session.commit()
     for case_id in result.case_ids:
@@ -75,7 +62,7 @@ def import_hotline_command(file: Path, format_name: str | None, code: str | None
 @click.option("--all", "include_exported", is_flag=True, help="Also the replies exported before.")
 def export_replies_command(format_name: str, out: Path, code: str | None, include_exported: bool) -> None:
     """Write the replied work orders in the platform's shape, for upload back; marks them exported."""
-    hospital = _hospital(code)
+    hospital = hospital_by_code(code)
     fmt = formats.get(format_name)
     orders = replies.replied_orders(hospital.id, fmt, include_exported)
     out.write_bytes(replies.export(fmt, orders, "csv" if out.suffix.lower() == ".csv" else "xlsx"))
