@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from ..accounts.scope import roles_required
 from ..complaints.access import OFFICE_ROLES
 from ..complaints.hotline import formats, replies
-from ..complaints.hotline.importing import import_file
+from ..complaints.hotline.importing import import_and_commit
 from ..complaints.hotline.messages import report_items, report_lines, summary
 from ..extensions import db
 from ..jobs.complaints import enqueue_classify_case
@@ -88,11 +88,11 @@ def hotline_upload():
     if not form.validate_on_submit():
         return _page(form, 400)
     upload = form.file.data
-    result = import_file(hospital, upload.read(), upload.filename or "upload", format_name=form.platform.data or None,
-                         user=current_user, store=not form.check_only.data)
+    result = import_and_commit(hospital, upload.read(), upload.filename or "upload",
+                               format_name=form.platform.data or None, user=current_user,
+                               store=not form.check_only.data)
     if form.check_only.data:
         return _report(result.record, stored=False)
-    db.session.commit()
     for case_id in result.case_ids:
         enqueue_classify_case(case_id)
     return redirect(url_for("complaints_office.hotline_import", import_id=result.record.id))

@@ -12,7 +12,7 @@ from ...clitools import hospital_by_code
 from ...extensions import db
 from ...jobs.complaints import enqueue_classify_case
 from . import formats, replies
-from .importing import import_file
+from .importing import import_and_commit
 from .messages import report_lines, summary
 
 
@@ -34,8 +34,7 @@ def import_hotline_command(file: Path, format_name: str | None, code: str | None
     good, 1 some rows reported, 2 the file could not be read.
     """
     hospital = hospital_by_code(code)
-    result = import_file(hospital, file.read_bytes(), file.name, format_name=format_name, store=not check_only)
-    db.session.commit()
+    result = import_and_commit(hospital, file.read_bytes(), file.name, format_name=format_name, store=not check_only)
     for case_id in result.case_ids:
         enqueue_classify_case(case_id)
     record = result.record

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
 
 from ... import audit
 from ...crypto import encrypt_contact
@@ -96,6 +97,20 @@ def import_file(hospital: Hospital, data: bytes, filename: str, *, format_name: 
             "already": record.already, "bad": record.bad, "file": record.report["file"]},
             user_id=user.id if user else None)
     return ImportResult(record, checked, case_ids)
+
+
+def import_and_commit(hospital: Hospital, data: bytes, filename: str, **options) -> ImportResult:
+    """`import_file` and commit. Another import (or a case registered at that moment) may take an order
+    number or a register number between the check and the commit: the unique constraints refuse it,
+    nothing is kept, and the import runs once more against what is stored now."""
+    try:
+        result = import_file(hospital, data, filename, **options)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        result = import_file(hospital, data, filename, **options)
+        db.session.commit()
+    return result
 
 
 def _store(hospital: Hospital, fmt: formats.HotlineFormat, checked: Checked, user: User | None,

@@ -86,3 +86,22 @@ def test_an_unreadable_file_is_recorded_with_its_reason(world, db):
     result = import_file(world.h1, b"\xd0\xcf\x11\xe0 old workbook", "old.xls", now=NOW)
     db.session.commit()
     assert result.checked is None and result.record.report["file"] == "xls" and count(db, ComplaintCase) == 0
+
+
+def test_an_order_stored_by_another_import_meanwhile_is_skipped_on_the_retry(world, db, monkeypatch):
+    """Another import commits the same orders between this one's check and its commit: the unique
+    constraint refuses the second copy, nothing of that attempt is kept, and the retry skips them."""
+    from survey_web.complaints.hotline import importing
+
+    data = samples.to_csv(FMT, good(count=4))
+    importing.import_and_commit(world.h1, data, "first.csv", now=NOW)
+    real, calls = importing._existing, []
+
+    def stale_once(hospital_id, numbers):
+        calls.append(1)
+        return set() if len(calls) == 1 else real(hospital_id, numbers)
+
+    monkeypatch.setattr(importing, "_existing", stale_once)
+    result = importing.import_and_commit(world.h1, data, "second.csv", now=NOW)
+    assert len(calls) == 2 and (result.record.imported, result.record.already) == (0, 4)
+    assert count(db, ComplaintCase) == 4 and count(db, HotlineImport) == 2
