@@ -35,6 +35,18 @@ def allow_large_upload(endpoint, _values) -> None:
         request.max_content_length = MAX_UPLOAD
 
 
+@bp.context_processor
+def hotline_helpers() -> dict:
+    return {"hotline_order": hotline_order, "as_utc": as_utc, "now": utcnow}
+
+
+def hotline_order(case) -> HotlineOrder | None:
+    """The work order behind CASE, if it came from a hotline platform (for the case page)."""
+    if case.channel not in ("12345", "12320"):
+        return None
+    return db.session.scalar(select(HotlineOrder).where(HotlineOrder.case_id == case.id))
+
+
 def _hospital_or_403():
     if current_user.hospital is None:
         abort(403)  # an administrator without a hospital imports with `flask complaints import-hotline`
@@ -69,7 +81,7 @@ def _page(upload: HotlineUploadForm | None = None, status: int = 200):
         .order_by(HotlineOrder.platform_due_at, HotlineOrder.id).limit(50)))
     now = utcnow()
     return render_template("complaints_office/hotline.html", upload=upload, export=export, imports=list(imports),
-                           waiting=waiting, now=now, soon=now + DUE_SOON, as_utc=as_utc), status
+                           waiting=waiting, current=now, soon=now + DUE_SOON), status
 
 
 @bp.get("/hotline")

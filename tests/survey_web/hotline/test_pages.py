@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -116,3 +117,15 @@ def test_another_hospitals_import_report_is_a_404(app, client, world, db):
     other = app.test_client()
     login(other, "quality2")
     assert other.get(location).status_code == 404 and client.get(location).status_code == 200
+
+
+def test_the_case_page_shows_the_platform_deadline(client, world, db):
+    """An imported order's case shows 平台办理时限 with the order number, overdue once it has passed."""
+    login(client, "tsb")
+    records = good(count=1)
+    upload(client, samples.to_csv(FMT, records), "a.csv")
+    order = db.session.scalar(select(HotlineOrder))
+    page = client.get(f"/complaints/{order.case_id}").get_data(as_text=True)
+    shown = re.search(r"平台办理时限</dt><dd>(.*?)</dd>", page, re.S).group(1)
+    assert records[0]["order_no"] in shown and records[0]["due_at"][:16] in shown
+    assert "已超期" in shown, "November's deadline has passed by December"
