@@ -48,6 +48,8 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=5000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--backend", choices=("postgresql", "sqlite"), default="postgresql")
+    parser.add_argument("--redis", help="also time handing each new case to the classifier through this Redis "
+                                        "(a database of your own: it is emptied before and after)")
     args = parser.parse_args()
 
     from sqlalchemy import delete
@@ -57,6 +59,7 @@ def main() -> None:
     from survey_web.complaints.hotline import formats, samples
     from survey_web.complaints.hotline.importing import import_file
     from survey_web.extensions import db
+    from survey_web.jobs.hotline import enqueue_classify_cases
     from survey_web.models import (
         AuditEvent,
         CaseEvent,
@@ -69,7 +72,9 @@ def main() -> None:
     )
 
     workdir = Path(tempfile.mkdtemp(prefix="hotline-bench-"))
-    os.environ.pop("REDIS_URL", None)  # cases wait for the classifier's sweep; the import enqueues nothing
+    os.environ.pop("REDIS_URL", None)
+    if args.redis:
+        os.environ["REDIS_URL"] = args.redis
     os.environ["INSTANCE_PATH"] = str(workdir)  # its own secret and contact key, not the repository's
     if args.backend == "postgresql":
         url = fresh_database("hotline_bench")
@@ -89,7 +94,8 @@ def main() -> None:
         db.session.add_all([Department(hospital=hospital, code=f"D{i:02d}", name=name, kind="inpatient")
                             for i, name in enumerate(DEPARTMENTS)])
         db.session.commit()
-        times, result = [], None
+        times, enqueue_times, result = [], [], None
+        redis = app.extensions["jobs"].get("redis") if args.redis else None
         for _ in range(args.runs):
             for table in (HotlineOrder, HotlineImport, CaseEvent, case_departments, ComplaintCase, AuditEvent):
                 db.session.execute(delete(table))
@@ -98,6 +104,12 @@ def main() -> None:
             result = import_file(hospital, data, "12345.xlsx", now=now)
             db.session.commit()
             times.append(time.perf_counter() - began)
+            if redis is not None:
+                redis.flushdb()
+                began = time.perf_counter()
+                enqueue_classify_cases(result.case_ids)
+                enqueue_times.append(time.perf_counter() - began)
+                redis.flushdb()
         began = time.perf_counter()
         again = import_file(hospital, data, "12345.xlsx", now=now)
         db.session.commit()
@@ -109,6 +121,9 @@ def main() -> None:
         print(f"import: median {median:.2f} s of {args.runs} ({', '.join(f'{t:.2f}' for t in times)}), "
               f"{record.rows / median:.0f} rows/s; imported {record.imported}, reported {record.bad} bad rows")
         print(f"per-row report: {len(record.report['problems'])} problems, {len(report)} bytes as stored (JSON)")
+        if enqueue_times:
+            print(f"handing the {len(result.case_ids)} new cases to the classifier (one RQ job each): median "
+                  f"{statistics.median(enqueue_times):.2f} s ({', '.join(f'{t:.2f}' for t in enqueue_times)})")
         print(f"re-import of the same file: {again_time:.2f} s, imported {again.record.imported}, "
               f"already there {again.record.already}")
 

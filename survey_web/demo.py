@@ -168,12 +168,11 @@ def ensure_other_sources(hospital: Hospital) -> tuple[list[int], int]:
     from .complaints.hotline.demo import ensure_hotline_orders
     from .findings.demo import ensure_findings
     from .jobs import wait_in_process
-    from .jobs.complaints import enqueue_classify_case
+    from .jobs.hotline import enqueue_classify_cases
 
     orders = ensure_hotline_orders(hospital)
     findings = ensure_findings(hospital)
     db.session.commit()
-    for case_id in orders:
-        enqueue_classify_case(case_id)
+    enqueue_classify_cases(orders)
     wait_in_process(current_app)
     return orders, findings

@@ -16,7 +16,7 @@ from ..complaints.hotline import formats, replies
 from ..complaints.hotline.importing import import_and_commit
 from ..complaints.hotline.messages import report_items, report_lines, summary
 from ..extensions import db
-from ..jobs.complaints import enqueue_classify_case
+from ..jobs.hotline import enqueue_classify_cases
 from ..models import ComplaintCase, HotlineImport, HotlineOrder, utcnow
 from ..models.complaints import CaseStatus
 from ..timeutil import as_utc
@@ -105,8 +105,7 @@ def hotline_upload():
                                store=not form.check_only.data)
     if form.check_only.data:
         return _report(result.record, stored=False)
-    for case_id in result.case_ids:
-        enqueue_classify_case(case_id)
+    enqueue_classify_cases(result.case_ids)
     return redirect(url_for("complaints_office.hotline_import", import_id=result.record.id))
 
 

@@ -10,7 +10,7 @@ from flask_babel import force_locale
 
 from ...clitools import hospital_by_code
 from ...extensions import db
-from ...jobs.complaints import enqueue_classify_case
+from ...jobs.hotline import enqueue_classify_cases
 from . import formats, replies
 from .importing import import_and_commit
 from .messages import report_lines, summary
@@ -35,8 +35,7 @@ def import_hotline_command(file: Path, format_name: str | None, code: str | None
     """
     hospital = hospital_by_code(code)
     result = import_and_commit(hospital, file.read_bytes(), file.name, format_name=format_name, store=not check_only)
-    for case_id in result.case_ids:
-        enqueue_classify_case(case_id)
+    enqueue_classify_cases(result.case_ids)
     record = result.record
     with force_locale(lang):
         if as_json:

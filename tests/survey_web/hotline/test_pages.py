@@ -74,8 +74,18 @@ def test_a_big_file_imports_and_each_case_waits_in_redis_for_classification(make
         assert upload(client, data, "big.csv").status_code == 302 and cases_count(db) == 1500
         queued = jobs.queue(jobs.QUEUE_CLASSIFY, redis).jobs
         assert sorted(job.args[0] for job in queued) == sorted(db.session.scalars(select(ComplaintCase.id)))
+        assert {(job.func_name, job.timeout, job.retries_left) for job in queued} == {
+            ("survey_web.jobs.complaints.classify_case", jobs.JOB_TIMEOUT, 3)}
     finally:
         redis.flushdb()
+
+
+def test_with_redis_down_the_orders_are_stored_and_wait_for_the_sweeper(make_app, world, db):
+    """Redis unreachable after the commit: the import still succeeds; the cases stay pending for the sweeper."""
+    client = make_app(REDIS_URL="redis://127.0.0.1:1/0").test_client()
+    login(client, "tsb")
+    assert upload(client, samples.to_csv(FMT, good(count=3)), "a.csv").status_code == 302
+    assert set(db.session.scalars(select(ComplaintCase.classify_status))) == {"pending"} and cases_count(db) == 3
 
 
 def test_no_file_is_a_clear_message(client, world, db):
