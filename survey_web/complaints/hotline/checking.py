@@ -98,9 +98,12 @@ def _text(value) -> str:
 
 
 def _when(value, end_of_day: bool) -> datetime | None:
-    """A cell as a naive hospital-local datetime (a date alone: its start, or its end for a deadline)."""
+    """A cell as a naive hospital-local datetime (a date alone, or a deadline at midnight: the day's start,
+    or its end for a deadline)."""
     if isinstance(value, datetime):
-        return value.replace(tzinfo=None) if value.tzinfo is None else value.astimezone(zone()).replace(tzinfo=None)
+        value = value.replace(tzinfo=None) if value.tzinfo is None else value.astimezone(zone()).replace(tzinfo=None)
+        # A spreadsheet has no plain dates: a deadline at exactly midnight is that day's date.
+        return _when(value.date(), end_of_day) if end_of_day and value.time() == time() else value
     if isinstance(value, date):
         return datetime.combine(value, time.max.replace(microsecond=0) if end_of_day else time())
     if isinstance(value, int | float) and 20000 < value < 80000:  # an Excel serial date in a CSV
@@ -108,7 +111,7 @@ def _when(value, end_of_day: bool) -> datetime | None:
     text = _text(value)
     for pattern in DATE_FORMATS:
         try:
-            return datetime.strptime(text, pattern)
+            return _when(datetime.strptime(text, pattern), end_of_day)
         except ValueError:
             pass
     for pattern in DAY_FORMATS:

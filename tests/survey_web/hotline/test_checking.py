@@ -75,3 +75,14 @@ def test_a_file_that_cannot_be_read_says_why(data, code):
     with pytest.raises(FileProblem) as raised:
         read(data)
     assert raised.value.code == code
+
+
+def test_real_date_cells_and_numeric_order_numbers_in_xlsx():
+    """Platforms write 来电时间 as a date cell and sometimes 工单编号 as a number: both are read as meant."""
+    records = good(count=1)
+    records[0].update(order_no=2026110300017, called_at=datetime(2026, 11, 3, 9, 5),
+                      due_at=datetime(2026, 11, 10).date())
+    (order,) = check(read(samples.to_xlsx(FMT, records)), DEPARTMENTS, set(), NOW).orders
+    assert order.order_no == "2026110300017"
+    assert order.called_at == datetime(2026, 11, 3, 1, 5, tzinfo=UTC)
+    assert order.due_at == datetime(2026, 11, 10, 15, 59, 59, tzinfo=UTC)
