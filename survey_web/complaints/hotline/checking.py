@@ -19,6 +19,8 @@ DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/
                 "%Y年%m月%d日 %H:%M:%S", "%Y年%m月%d日 %H:%M", "%Y年%m月%d日%H时%M分", "%Y%m%d%H%M%S")
 DAY_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日", "%Y%m%d")
 EXCEL_EPOCH = datetime(1899, 12, 30)
+BRACKETS = re.compile(r"[（(][^）)]*[）)]")
+WARD_SUFFIX = re.compile(r"(病区|病房)$")
 SEPARATORS = re.compile(r"[/／\\|｜\-—－·>＞]+")
 
 
@@ -71,6 +73,8 @@ class Departments:
         for dept_id, code, name in departments:
             self.by_key[code.strip().lower()] = dept_id
             self.by_key[name.strip().lower()] = dept_id
+            # "心血管内科病区（5楼）" is "心血管内科" to the platform.
+            self.by_key.setdefault(WARD_SUFFIX.sub("", BRACKETS.sub("", name).strip()).lower(), dept_id)
 
     def resolve(self, text: str) -> tuple[bool, int | None]:
         """(known, department id); an empty value or the hospital's own name is known, with no department."""

@@ -13,6 +13,7 @@ from ...models import Hospital, HotlineOrder, User, utcnow
 from ...timeutil import local
 from .. import cases
 from . import formats, samples
+from .checking import BRACKETS, WARD_SUFFIX
 from .importing import import_file
 
 REPLIES = ("已电话联系市民，说明情况并致歉，科室已组织整改。", "已核实，向来电人解释收费明细，多收部分已退还。",
@@ -32,7 +33,8 @@ def ensure_hotline_orders(hospital: Hospital, per_platform: int = 24, seed: int 
     """Import this and last month's demo exports (orders already there are skipped) and answer most orders
     older than a week; returns the new cases' ids (the caller commits and has them classified)."""
     user = _office_user(hospital)
-    names = [d.name for d in hospital.departments]
+    # As a platform writes them: "心血管内科", not the hospital's "心血管内科病区（5楼）".
+    names = [WARD_SUFFIX.sub("", BRACKETS.sub("", d.name)) for d in hospital.departments]
     start = local(utcnow()).replace(day=1, hour=8, minute=0, second=0, microsecond=0, tzinfo=None)
     start = (start - timedelta(days=1)).replace(day=1)
     made: list[int] = []

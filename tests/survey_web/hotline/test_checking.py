@@ -86,3 +86,10 @@ def test_real_date_cells_and_numeric_order_numbers_in_xlsx():
     assert order.order_no == "2026110300017"
     assert order.called_at == datetime(2026, 11, 3, 1, 5, tzinfo=UTC)
     assert order.due_at == datetime(2026, 11, 10, 15, 59, 59, tzinfo=UTC)
+
+
+def test_a_ward_is_found_by_its_name_without_floor_or_ward_suffix():
+    """'心血管内科病区（5楼）' is what the hospital calls it; the platform writes '心血管内科'."""
+    wards = Departments(HOSPITAL, [(7, "CARD", "心血管内科病区（5楼）"), (8, "OPD", "门诊部")])
+    assert wards.resolve(f"{HOSPITAL}/心血管内科") == (True, 7)
+    assert wards.resolve("门诊部") == (True, 8) and wards.resolve("心内科") == (False, None)
