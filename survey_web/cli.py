@@ -62,7 +62,8 @@ def init_app(app: Flask) -> None:
 @click.option("--per-day", default=28, show_default=True, help="Average responses per day.")
 def demo(days: int, per_day: int) -> None:
     """Load the demo hospital and synthetic responses (safe to run again)."""
-    from .demo import ensure_organisation, ensure_staff, generate_responses
+    from .complaints.demo import generate_complaints
+    from .demo import ensure_organisation, ensure_other_sources, ensure_staff, generate_responses
     from .jobs.classify import classify_pending_now
 
     if current_app.config["PRODUCTION"]:
@@ -74,13 +75,12 @@ def demo(days: int, per_day: int) -> None:
                f"{made} new responses")
     classified = classify_pending_now()
     click.echo(f"classified {classified} pending comments")
-    ensure_staff(hospital)
-    from .demo import ensure_other_sources
-
+    sign_ins = ensure_staff(hospital)
+    click.echo(f"{generate_complaints(hospital)} new complaint cases")
     orders, findings = ensure_other_sources(hospital)
     click.echo(f"{len(orders)} new hotline work orders, {findings} new findings from other sources")
     click.echo("demo sign-ins at /staff/login (username / password):")
-    for username, role, password in ensure_staff(hospital):
+    for username, role, password in sign_ins:
         click.echo(f"  {username:<11} {password:<22} {role}")
 
 

@@ -44,6 +44,7 @@ STAFF = [
     ("orth", "骨科 张主任", "dept_head", "ORTH", "demo-orth-2025"),
     ("volunteer", "志愿者 小陈", "volunteer", None, "demo-volunteer-2025"),
     ("commission", "市卫健委 医政科", "commission", None, "demo-commission-2025"),
+    ("complaints", "投诉办 陈老师", "complaints", None, "demo-complaints-2025"),
 ]
 CORPUS = Path(__file__).resolve().parent.parent / "analysis" / "corpus"
 

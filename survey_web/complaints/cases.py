@@ -40,7 +40,11 @@ def add_event(case: ComplaintCase, kind: EventKind, *, user_id: int | None, note
     """Append KIND to CASE's timeline and to the audit log (the note stays out of the audit copy)."""
     event = CaseEvent(kind=kind.value, user_id=user_id, to_user_id=to_user_id, note=note, details=details,
                       at=at or utcnow())
-    case.events.append(event)
+    if "events" in case.__dict__:  # the timeline is loaded: keep it in step
+        case.events.append(event)
+    else:  # no need to load it just to add to it (the watch adds reminders to hundreds of cases)
+        event.case_id = case.id
+        db.session.add(event)
     audit.record(f"complaint_{kind.value}", "complaint_case", case.id,
                  after={"to_user_id": to_user_id, **(details or {})} if (to_user_id or details) else None,
                  user_id=user_id)
@@ -88,7 +92,7 @@ def _open(case: ComplaintCase) -> None:
         raise CaseError(_l("The case is closed."))
 
 
-def hand_over(case: ComplaintCase, to: User, *, by: User, note: str = "") -> None:
+def hand_over(case: ComplaintCase, to: User, *, by: User, note: str = "", at: datetime | None = None) -> None:
     """Hand the case to TO, who owns it from now on; the hand-over is on the timeline."""
     _open(case)
     if to.id == case.owner_id:
@@ -96,7 +100,7 @@ def hand_over(case: ComplaintCase, to: User, *, by: User, note: str = "") -> Non
     previous = case.owner_id
     case.owner_id = to.id
     add_event(case, EventKind.HANDOVER, user_id=by.id, to_user_id=to.id, note=note or None,
-              details={"from_user_id": previous})
+              details={"from_user_id": previous}, at=at)
 
 
 def set_departments(case: ComplaintCase, departments: Iterable[Department], *, by: User,
@@ -120,27 +124,29 @@ def reply(case: ComplaintCase, note: str, *, by: User, at: datetime | None = Non
               details={"on_time": on_time(case)})
 
 
-def call_back(case: ComplaintCase, satisfaction: Satisfaction | str, note: str = "", *, by: User) -> None:
+def call_back(case: ComplaintCase, satisfaction: Satisfaction | str, note: str = "", *, by: User,
+              at: datetime | None = None) -> None:
     """The call-back (满意度回访) and the complainant's answer."""
     _open(case)
     case.satisfaction = Satisfaction(satisfaction).value
-    add_event(case, EventKind.CALLBACK, user_id=by.id, note=note or None, details={"satisfaction": case.satisfaction})
+    add_event(case, EventKind.CALLBACK, user_id=by.id, note=note or None, details={"satisfaction": case.satisfaction},
+              at=at)
 
 
-def record_outcome(case: ComplaintCase, outcome: str, *, by: User) -> None:
+def record_outcome(case: ComplaintCase, outcome: str, *, by: User, at: datetime | None = None) -> None:
     """What was done (处理结果)."""
     _open(case)
     case.outcome = outcome.strip()
-    add_event(case, EventKind.OUTCOME, user_id=by.id, note=case.outcome)
+    add_event(case, EventKind.OUTCOME, user_id=by.id, note=case.outcome, at=at)
 
 
-def close(case: ComplaintCase, *, by: User) -> None:
+def close(case: ComplaintCase, *, by: User, at: datetime | None = None) -> None:
     """Close a case that has had its reply and an outcome."""
     _open(case)
     if case.first_reply_at is None or not case.outcome:
         raise CaseError(_l("A case is closed after a reply and an outcome."))
-    case.status, case.closed_at = CaseStatus.CLOSED.value, utcnow()
-    add_event(case, EventKind.CLOSED, user_id=by.id)
+    case.status, case.closed_at = CaseStatus.CLOSED.value, at or utcnow()
+    add_event(case, EventKind.CLOSED, user_id=by.id, at=case.closed_at)
 
 
 def on_time(case: ComplaintCase) -> bool | None:

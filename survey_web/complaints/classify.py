@@ -48,3 +48,17 @@ def effective_themes(case: ComplaintCase) -> dict[str, str]:
     """Staff themes where the office set any, else the model's."""
     staff = {t.theme: t.polarity for t in case.themes if t.source == "staff"}
     return staff or {t.theme: t.polarity for t in case.themes if t.source == "model"}
+
+
+def classify_pending_now(batch_size: int = 256) -> int:
+    """Classify every pending case in this process (the demo does, as `flask demo` does for comments)."""
+    model = analysis.load_model()
+    stored = 0
+    while True:
+        rows = db.session.execute(select(ComplaintCase.id, ComplaintCase.text).where(
+            ComplaintCase.classify_status == ClassifyStatus.PENDING).order_by(ComplaintCase.id).limit(batch_size)).all()
+        db.session.rollback()
+        if not rows:
+            return stored
+        results = model.classify_many([text for _id, text in rows])
+        stored += sum(save_classification(case_id, result) for (case_id, _t), result in zip(rows, results, strict=True))

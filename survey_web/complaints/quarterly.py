@@ -86,7 +86,7 @@ def sections(a: QuarterAnalysis) -> list[Section]:
         [_("Replied"), now.replied, before.replied],
         [_("On-time rate of the first reply"), _rate(now), _rate(before)],
         [_("Median hours to the first reply"), _hours(now), _hours(before)],
-        [_("Closed"), now.closed, before.closed],
+        [_("Complaint closed"), now.closed, before.closed],
         *[[_("Call-back: %(answer)s", answer=label), a.satisfaction.get(key, 0), ""]
           for key, label in SATISFACTION_LABELS.items()],
     ]

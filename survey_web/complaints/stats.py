@@ -8,13 +8,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from statistics import median
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
+from ..accounts.scope import department_ids
 from ..extensions import db
-from ..models import ComplaintCase, Department, Hospital
+from ..models import ComplaintCase, Department, Hospital, User
 from ..models.complaints import CaseStatus
 from ..timeutil import as_utc, local, today
+from .access import visible_cases
 from .classify import effective_themes
 
 
@@ -63,14 +65,28 @@ class Handling:
                 "median_hours_to_first_reply": self.median_hours}
 
 
-def cases_between(hospital_ids: set[int] | None, start: datetime, end: datetime) -> list[ComplaintCase]:
-    """Cases received in [START, END) in HOSPITAL_IDS (None: all), with departments and themes loaded."""
-    query = (select(ComplaintCase).options(selectinload(ComplaintCase.departments), selectinload(ComplaintCase.themes))
-             .where(ComplaintCase.received_at >= start, ComplaintCase.received_at < end)
-             .order_by(ComplaintCase.received_at, ComplaintCase.id))
+def cases_between(hospital_ids: set[int] | None, start: datetime, end: datetime,
+                  query: Select | None = None) -> list[ComplaintCase]:
+    """Cases received in [START, END) in HOSPITAL_IDS (None: all), with departments and themes loaded;
+    QUERY narrows them further (e.g. `access.visible_cases(user)`)."""
+    query = (select(ComplaintCase) if query is None else query).options(
+        selectinload(ComplaintCase.departments), selectinload(ComplaintCase.themes)).where(
+        ComplaintCase.received_at >= start, ComplaintCase.received_at < end).order_by(
+        ComplaintCase.received_at, ComplaintCase.id)
     if hospital_ids is not None:
         query = query.where(ComplaintCase.hospital_id.in_(hospital_ids or {-1}))
     return list(db.session.scalars(query))
+
+
+def for_user(user: User, start: datetime, end: datetime) -> Breakdown:
+    """Handling of the cases USER may open received in [START, END); a department head's figures count only
+    their own department(s)."""
+    found = cases_between(None, start, end, visible_cases(user))
+    mine = department_ids(user)
+    result = breakdown(found)
+    if mine is not None:
+        result.by_department = [(d, h) for d, h in result.by_department if d is not None and d.id in mine]
+    return result
 
 
 @dataclass

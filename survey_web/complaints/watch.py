@@ -42,10 +42,11 @@ def urgency(case: ComplaintCase, day: date | None = None) -> Urgency:
     day = day or today()
     config = current_app.config
     if day > case.due_on:
-        late = working_days_between(case.due_on, day)
-        return Urgency.ESCALATE if late >= config.get("COMPLAINTS_ESCALATE_DAYS", 2) else Urgency.OVERDUE
-    left = working_days_between(day, case.due_on)
-    return Urgency.DUE_SOON if left <= config.get("COMPLAINTS_DUE_SOON_DAYS", 1) else Urgency.NONE
+        escalate = config.get("COMPLAINTS_ESCALATE_DAYS", 2)
+        late = working_days_between(case.due_on, day, cap=escalate)
+        return Urgency.ESCALATE if late >= escalate else Urgency.OVERDUE
+    soon = config.get("COMPLAINTS_DUE_SOON_DAYS", 1)
+    return Urgency.DUE_SOON if working_days_between(day, case.due_on, cap=soon) <= soon else Urgency.NONE
 
 
 def office_head(hospital_id: int) -> User | None:
@@ -70,19 +71,24 @@ def check(hospital_ids: set[int] | None = None, day: date | None = None) -> list
     query = select(ComplaintCase).where(ComplaintCase.status == CaseStatus.OPEN, ComplaintCase.due_on.is_not(None))
     if hospital_ids is not None:
         query = query.where(ComplaintCase.hospital_id.in_(hospital_ids))
-    notices = []
+    notices, heads = [], {}
     for case in db.session.scalars(query.order_by(ComplaintCase.due_on, ComplaintCase.id)).all():
         state = urgency(case, day)
-        if state == Urgency.DUE_SOON and _claim(case, ComplaintCase.due_soon_reminded_at):
+        # The loaded row answers "already done?" without a statement; the UPDATE settles a race.
+        if state == Urgency.DUE_SOON and case.due_soon_reminded_at is None \
+                and _claim(case, ComplaintCase.due_soon_reminded_at):
             add_event(case, EventKind.REMINDER, user_id=None, details={"reminder": "due_soon",
                                                                        "due_on": case.due_on.isoformat()})
             notices.append(Notice(case.id, "due_soon"))
-        if state in (Urgency.OVERDUE, Urgency.ESCALATE) and _claim(case, ComplaintCase.overdue_reminded_at):
+        if state in (Urgency.OVERDUE, Urgency.ESCALATE) and case.overdue_reminded_at is None \
+                and _claim(case, ComplaintCase.overdue_reminded_at):
             add_event(case, EventKind.REMINDER, user_id=None, details={"reminder": "overdue",
                                                                        "due_on": case.due_on.isoformat()})
             notices.append(Notice(case.id, "overdue"))
-        if state == Urgency.ESCALATE and _claim(case, ComplaintCase.escalated_at):
-            head = office_head(case.hospital_id)
+        if state == Urgency.ESCALATE and case.escalated_at is None and _claim(case, ComplaintCase.escalated_at):
+            if case.hospital_id not in heads:
+                heads[case.hospital_id] = office_head(case.hospital_id)
+            head = heads[case.hospital_id]
             add_event(case, EventKind.ESCALATION, user_id=None, to_user_id=head.id if head else None,
                       details={"due_on": case.due_on.isoformat()})
             notices.append(Notice(case.id, "escalation"))

@@ -3,20 +3,25 @@ call-back, close) for those who may act on it."""
 
 from __future__ import annotations
 
-from flask import abort, render_template
+from flask import abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+
+from analysis.taxonomy import THEMES
 
 from .. import audit
 from ..accounts.scope import roles_required
 from ..complaints import cases
 from ..complaints.access import CASE_ROLES, may_act, may_see_contact, visible_cases
+from ..complaints.classify import effective_themes, set_staff_themes
+from ..complaints.labels import POLARITY_LABELS
 from ..complaints.register import mask_name
 from ..crypto import decrypt_contact, mask_phone
 from ..extensions import db
 from ..forms import posted
 from ..models import ComplaintCase, Department, User
+from ..models.complaints import EventKind
 from ..web.display import show_date
 from ..web.flow import refuse, saved
 from . import bp
@@ -64,6 +69,7 @@ def _page(case: ComplaintCase, status: int = 200, contact: str | None = None, **
     for name, cls in (("reply_form", ReplyForm), ("outcome_form", OutcomeForm), ("callback_form", CallbackForm)):
         forms.setdefault(name, cls())
     return render_template("complaints_office/case.html", case=case, may_act=may_act(current_user, case),
+                           themes=list(THEMES), POLARITY_LABELS=POLARITY_LABELS,
                            contact=contact, form=EmptyForm(), on_time=cases.on_time(case), **_people(case),
                            **forms), status
 
@@ -106,7 +112,7 @@ def handover(case_id: int):
     _handover_form(found, form)
     found = _acting(case_id, form, "handover_form")
     to = db.session.get(User, form.to_user.data)
-    return _step(found, lambda: cases.hand_over(found, to, by=current_user, note=form.note.data or ""),
+    return _step(found, lambda: cases.hand_over(found, to, by=current_user, note=form.handover_note.data or ""),
                  _("Handed over to %(name)s, who owns the case now.", name=to.display_name), "handover_form", form)
 
 
@@ -114,7 +120,7 @@ def handover(case_id: int):
 @roles_required(*CASE_ROLES)
 def reply(case_id: int):
     found = _acting(case_id, form := ReplyForm(), "reply_form")
-    return _step(found, lambda: cases.reply(found, form.note.data, by=current_user), _("Reply recorded."),
+    return _step(found, lambda: cases.reply(found, form.reply_note.data, by=current_user), _("Reply recorded."),
                  "reply_form", form)
 
 
@@ -130,7 +136,8 @@ def outcome(case_id: int):
 @roles_required(*CASE_ROLES)
 def callback(case_id: int):
     found = _acting(case_id, form := CallbackForm(), "callback_form")
-    return _step(found, lambda: cases.call_back(found, form.satisfaction.data, form.note.data or "", by=current_user),
+    return _step(found, lambda: cases.call_back(found, form.satisfaction.data, form.callback_note.data or "",
+                                                  by=current_user),
                  _("Call-back recorded."), "callback_form", form)
 
 
@@ -147,6 +154,24 @@ def details(case_id: int):
         found.serious = form.serious.data
     return _step(found, change, lambda: _("Details saved; reply by %(due)s.", due=show_date(found.due_on)),
                  "details_form", form)
+
+
+@bp.post("/<int:case_id>/themes")
+@roles_required(*CASE_ROLES)
+def themes(case_id: int):
+    """The office's themes for the case (they count in the analysis and the problem list instead of the
+    model's; the model's stay for the record)."""
+    found = _acting(case_id)
+    chosen = {code: request.form.get(f"theme_{code}", "") for code in THEMES}
+    if any(value not in ("", "pos", "neg") for value in chosen.values()):
+        abort(400)
+
+    def change():
+        before = effective_themes(found)
+        set_staff_themes(found, {k: v for k, v in chosen.items() if v})
+        cases.add_event(found, EventKind.NOTE, user_id=current_user.id,
+                        details={"themes_before": before, "themes": {k: v for k, v in chosen.items() if v}})
+    return _step(found, change, _("Themes saved."))
 
 
 @bp.post("/<int:case_id>/close")

@@ -70,11 +70,11 @@ class CaseFilterForm(QueryFilterForm):
 
 class HandoverForm(Form):
     to_user = SelectField(_l("Hand over to"), coerce=int, validators=[DataRequired()])
-    note = TextAreaField(_l("Note for the new owner"), validators=[Optional(), Length(max=2000)])
+    handover_note = TextAreaField(_l("Note for the new owner"), validators=[Optional(), Length(max=2000)])
 
 
 class ReplyForm(Form):
-    note = TextAreaField(_l("What the complainant was told (反馈)"), validators=[DataRequired(), Length(max=2000)])
+    reply_note = TextAreaField(_l("What the complainant was told (反馈)"), validators=[DataRequired(), Length(max=2000)])
 
 
 class OutcomeForm(Form):
@@ -84,7 +84,7 @@ class OutcomeForm(Form):
 class CallbackForm(Form):
     satisfaction = RadioField(_l("The complainant's satisfaction at the call-back"),
                               choices=choices(SATISFACTION_LABELS.items()), validators=[DataRequired()])
-    note = TextAreaField(_l("Call-back note"), validators=[Optional(), Length(max=2000)])
+    callback_note = TextAreaField(_l("Call-back note"), validators=[Optional(), Length(max=2000)])
 
 
 class DetailsForm(Form):

@@ -56,14 +56,11 @@ def figures():
     health commission (counts and rates only)."""
     quarter = quarter_arg(current_quarter())
     hospitals = hospital_ids(current_user)
-    per_hospital = stats.by_hospital(hospitals, quarter.start, quarter.end)
-    per_department = None
-    if current_user.role != "commission":
-        cases = stats.cases_between(hospitals, quarter.start, quarter.end)
-        if current_user.role == "dept_head":
-            mine = current_user.department_id
-            cases = [c for c in cases if any(d.id == mine for d in c.departments)]
-        per_department = stats.breakdown(cases)
+    # One hospital's office needs no per-hospital table (its one row is the overall figure).
+    several = hospitals is None or len(hospitals) > 1 or current_user.role == "commission"
+    per_hospital = stats.by_hospital(hospitals, quarter.start, quarter.end) if several else []
+    per_department = None if current_user.role == "commission" else stats.for_user(current_user, quarter.start,
+                                                                                  quarter.end)
     return render_template("complaints_office/stats.html", quarter=quarter, per_hospital=per_hospital,
                            per_department=per_department, choices=_choices(quarter, current_quarter()))
 

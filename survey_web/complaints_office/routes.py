@@ -38,7 +38,7 @@ from . import bp
 from .forms import CaseFilterForm, IntakeForm, choices
 
 PER_PAGE = 50
-TABS = {"open": _l("Waiting for a reply"), "replied": _l("Replied, not closed"), "closed": _l("Closed"),
+TABS = {"open": _l("Waiting for a reply"), "replied": _l("Replied, not closed"), "closed": _l("Complaint closed"),
         "all": _l("All")}
 
 

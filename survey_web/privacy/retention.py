@@ -5,6 +5,7 @@
 - A contact goes RETENTION_CONTACT_DAYS after its follow-up closed (default 90): the urgent alert's closing,
   or the submission when there was nothing to follow up. An open follow-up keeps it, up to the text's period.
 - Device-hash keys go once the duplicate window no longer needs them (`device_keys`).
+- A complaint case's name and phone number go RETENTION_CONTACT_DAYS after the case closed (complaints/privacy.py).
 
 `purge()` is idempotent: the worker runs it from its periodic tick, embedded mode from cron.
 """
@@ -17,6 +18,7 @@ from flask import current_app
 from sqlalchemy import and_, exists, not_, or_, select, update
 
 from .. import audit
+from ..complaints.privacy import remove_closed_contacts
 from ..extensions import db
 from ..models import Comment, Response, UrgentAlert, utcnow
 from . import device_keys
@@ -63,6 +65,7 @@ def purge(now: datetime | None = None) -> dict:
         "comments": remove_texts(text_cutoff, now),
         "contacts": remove_contacts(now - timedelta(days=current_app.config["RETENTION_CONTACT_DAYS"]), text_cutoff),
         "device_keys": device_keys.forget_old(now.date()),
+        "case_contacts": remove_closed_contacts(now - timedelta(days=current_app.config["RETENTION_CONTACT_DAYS"])),
     }
     if any(counts.values()):
         audit.record("retention.purge", "response", None, after=counts, user_id=None)

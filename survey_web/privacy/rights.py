@@ -9,6 +9,7 @@ from sqlalchemy import delete, select
 from question_banks import scale_levels
 
 from .. import audit, banks
+from ..complaints.privacy import forget_response
 from ..crypto import decrypt_contact, mask_phone
 from ..extensions import db
 from ..i18n import pick
@@ -80,10 +81,11 @@ def erase(response: Response) -> None:
     """Delete RESPONSE with its answers, comment, contact, themes, reviews and urgent alert, its quotes in
     problem lists and the cached figures that counted it; audited without any content. Commits."""
     comment_id = db.session.scalar(select(Comment.id).where(Comment.response_id == response.id))
+    cases = forget_response(response.id, comment_id)
     facts = {"point_id": response.point_id,
              "month": response.submitted_at.astimezone(BEIJING).strftime("%Y-%m"),
              "answers": len(response.answers), "comment": comment_id is not None,
-             "contact": response.contact_encrypted is not None}
+             "contact": response.contact_encrypted is not None, "complaint_cases": cases}
     if comment_id is not None:
         facts["alert"] = db.session.scalar(select(UrgentAlert.id).where(UrgentAlert.comment_id == comment_id)) \
             is not None

@@ -10,7 +10,9 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from analysis.result import Classification
 from survey_web.complaints import cases
+from survey_web.complaints.classify import effective_themes, save_classification
 from survey_web.extensions import db as _db
 from survey_web.jobs import wait_in_process
 from survey_web.models import AuditEvent, ComplaintCase, UrgentAlert, utcnow
@@ -81,7 +83,7 @@ def test_a_handed_over_owner_sees_the_contact_and_revealing_it_is_audited(app, w
     case = add_case(world, world.card)
     office = _client(app, "tsb")
     page = f"/complaints/{case.id}"
-    assert post(office, f"{page}/handover", page, to_user=str(world.users["card"].id), note="请核实").status_code == 302
+    assert post(office, f"{page}/handover", page, to_user=str(world.users["card"].id), handover_note="请核实").status_code == 302
     card = _client(app, "card")
     assert "138****5678" in card.get(page).get_data(as_text=True)
     revealed = post(card, f"{page}/contact", page)
@@ -90,7 +92,7 @@ def test_a_handed_over_owner_sees_the_contact_and_revealing_it_is_audited(app, w
     assert _db.session.scalar(select(AuditEvent).where(AuditEvent.action == "view_contact",
                                                        AuditEvent.entity_id == case.id)) is not None
     # the office, no longer the owner, still acts (the complaint office supervises every case)
-    assert post(office, f"{page}/reply", page, note="已电话说明").status_code == 302
+    assert post(office, f"{page}/reply", page, reply_note="已电话说明").status_code == 302
 
 
 def test_closing_before_a_reply_and_an_outcome_is_refused_with_the_reason(app, world):
@@ -143,3 +145,19 @@ def test_the_register_export_has_the_usual_columns_and_masks_personal_data(app, 
     card_sheet = load_workbook(io.BytesIO(_client(app, "card").get("/complaints/register.xlsx").data)).active
     card_row = next(r for r in ([c.value for c in row] for row in card_sheet.iter_rows()) if r[0] == case.number)
     assert card_row[3] == "—" and card_row[4] == "—"
+
+
+def test_the_office_corrects_the_themes_and_they_count_instead_of_the_model(app, world):
+    """Staff themes replace the model's in effect (kept for the record); a bad value is a 400."""
+    case = add_case(world, world.card)
+    save_classification(case.id, Classification(themes={"waiting": "neg"}, model_version="m1"))
+    client = _client(app, "tsb")
+    page = f"/complaints/{case.id}"
+    assert post(client, f"{page}/themes", page, theme_attitude="neg", theme_billing="neg").status_code == 302
+    _db.session.expire_all()
+    case = _db.session.get(ComplaintCase, case.id)
+    assert effective_themes(case) == {"attitude": "neg", "billing": "neg"}
+    assert {(t.theme, t.source) for t in case.themes} == {("waiting", "model"), ("attitude", "staff"),
+                                                          ("billing", "staff")}
+    assert post(client, f"{page}/themes", page, theme_attitude="bad").status_code == 400
+    assert _client(app, "orth").post(f"{page}/themes", data={"theme_parking": "neg"}).status_code in (400, 404)
