@@ -1,7 +1,7 @@
 """Hotline work orders as evidence for the monthly problem list (the `problems` domain consumes the dicts).
 
-An order is a complaint case, so `complaints.evidence` leaves the 12345/12320 channels to this module:
-each order counts once, as kind "hotline".
+An imported order is a complaint case, so `complaints.evidence` leaves the cases with a work order to this
+module: each order counts once, as kind "hotline" (a 12345 complaint registered by hand stays a complaint).
 """
 
 from __future__ import annotations

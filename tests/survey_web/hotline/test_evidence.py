@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
+from survey_web.complaints import cases
 from survey_web.complaints.classify import set_staff_themes
 from survey_web.complaints.evidence import problem_evidence as complaint_evidence
 from survey_web.complaints.hotline import formats, samples
@@ -47,4 +48,9 @@ def test_orders_of_the_month_are_hotline_evidence_once(world, db):
     assert "13812345678" not in entry["text"] and "排队三小时" in entry["text"]
     assert entry["at"] == datetime(2026, 11, 20, 2, tzinfo=UTC)
     assert [e["order_no"] for e in problem_evidence(world.h1.id, "2026-12")] == [records[2]["order_no"]]
-    assert complaint_evidence(world.h1.id, "2026-11") == [], "hotline cases are not counted twice"
+    assert complaint_evidence(world.h1.id, "2026-11") == [], "imported orders are not counted twice"
+    by_hand = cases.open_case(hospital_id=world.h1.id, channel="12345", text="市民来电转述：停车难", received_by=None,
+                              received_at=datetime(2026, 11, 12, 2, tzinfo=UTC))
+    db.session.commit()
+    assert [e["ref_id"] for e in complaint_evidence(world.h1.id, "2026-11")] == [by_hand.id], \
+        "a 12345 complaint registered by hand, without a work order, stays a complaint"
