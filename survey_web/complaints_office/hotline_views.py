@@ -37,7 +37,7 @@ def allow_large_upload(endpoint, _values) -> None:
 
 @bp.context_processor
 def hotline_helpers() -> dict:
-    return {"hotline_order": hotline_order, "as_utc": as_utc, "now": utcnow}
+    return {"hotline_order": hotline_order, "as_utc": as_utc, "utc_now": utcnow}
 
 
 def hotline_order(case) -> HotlineOrder | None:
