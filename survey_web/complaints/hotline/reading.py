@@ -1,4 +1,5 @@
-"""A platform export as rows of cell values: XLSX (openpyxl) or CSV in UTF-8 (with or without BOM) or GBK.
+"""A platform export as rows of cell values: XLSX (openpyxl), CSV in UTF-8 (with or without BOM) or GBK,
+or an HTML table saved as .xls (what many government platforms call an Excel export).
 
 Formulas are read as their text (`=cmd|...` stays a string), never evaluated.
 """
@@ -10,6 +11,7 @@ import io
 from dataclasses import dataclass
 
 from .formats import HotlineFormat, all_formats, guess
+from .htmltable import looks_like_html, table_rows
 
 MAX_ROWS = 20000
 HEADER_SEARCH_ROWS = 10  # platforms put a title and an export date above the header row
@@ -60,7 +62,10 @@ def _raw_rows(data: bytes) -> list[list]:
             book.close()
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise FileProblem("xls")
-    return list(csv.reader(io.StringIO(_csv_text(data), newline="")))
+    text = _csv_text(data)
+    if looks_like_html(text):
+        return table_rows(text)
+    return list(csv.reader(io.StringIO(text, newline="")))
 
 
 def _header(raw: list[list], fmt: HotlineFormat | None) -> tuple[int, HotlineFormat, list[str]]:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import html
 from datetime import UTC, datetime
 
 import pytest
 
 from survey_web.complaints.hotline import formats, samples
 from survey_web.complaints.hotline.checking import Departments, check
+from survey_web.complaints.hotline.formats import FIELDS
 from survey_web.complaints.hotline.reading import FileProblem, read
 
 from .files import FORMULA, HOSPITAL, good, with_bad_rows
@@ -93,3 +95,18 @@ def test_a_ward_is_found_by_its_name_without_floor_or_ward_suffix():
     wards = Departments(HOSPITAL, [(7, "CARD", "心血管内科病区（5楼）"), (8, "OPD", "门诊部")])
     assert wards.resolve(f"{HOSPITAL}/心血管内科") == (True, 7)
     assert wards.resolve("门诊部") == (True, 8) and wards.resolve("心内科") == (False, None)
+
+
+def test_an_html_table_saved_as_xls_is_read_like_a_workbook():
+    """The platform's ".xls" that is really an HTML page (GBK, a title row, <br> in a cell) is read as a table."""
+    records = good(count=2)
+    records[1]["text"] = "来电人反映：<挂号>排队久 & 无人引导"
+    cells = lambda row: "".join(f"<td>{html.escape(str(v))}</td>" for v in row)  # noqa: E731
+    body = "".join(f"<tr>{cells([r.get(f, '') for f in FIELDS])}</tr>" for r in records)
+    page = (f"<html><head><meta charset='gbk'></head><body><table><tr><td colspan=8>12345工单导出</td></tr>"
+            f"<tr>{cells(samples.headings(FMT))}</tr>{body}</table><table><tr><td>合计</td></tr></table></body></html>")
+    sheet = read(page.encode("gbk"))
+    assert sheet.fmt.name == "12345" and [n for n, _ in sheet.rows] == [3, 4]
+    orders = check(sheet, DEPARTMENTS, set(), NOW).orders
+    assert [o.order_no for o in orders] == [r["order_no"] for r in records]
+    assert orders[1].text == "来电人反映：<挂号>排队久 & 无人引导"
