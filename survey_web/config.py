@@ -135,7 +135,7 @@ class Settings:
     session_idle_minutes: int = 30
     session_max_hours: int = 12
     healthz_token: str | None = None
-    two_factor_roles: tuple[str, ...] = ("admin", "quality")
+    two_factor_roles: tuple[str, ...] = ("admin", "quality", "complaints")
     complaints_revisit_score: int = 2
     complaints_due_soon_days: int = 1
     complaints_escalate_days: int = 2
@@ -203,7 +203,7 @@ class Settings:
             session_idle_minutes=env_int(env, "SESSION_IDLE_MINUTES", 30, minimum=1),
             session_max_hours=env_int(env, "SESSION_MAX_HOURS", 12, minimum=1),
             healthz_token=healthz_token,
-            two_factor_roles=env_roles(env, "TWO_FACTOR_ROLES", ("admin", "quality")),
+            two_factor_roles=env_roles(env, "TWO_FACTOR_ROLES", ("admin", "quality", "complaints")),
             complaints_revisit_score=env_int(env, "COMPLAINTS_REVISIT_SCORE", 2),
             complaints_due_soon_days=env_int(env, "COMPLAINTS_DUE_SOON_DAYS", 1),
             complaints_escalate_days=env_int(env, "COMPLAINTS_ESCALATE_DAYS", 2),

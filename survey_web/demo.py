@@ -131,7 +131,8 @@ def generate_responses(hospital: Hospital, *, days: int = DAYS, per_day: int = 2
                     continue
                 answer_rows.append((key, question.code, *_answer(rng, question, mood + (0.3 if assisted else 0))))
         made += len(rows)
-        _bulk_store(rows, answer_rows, comment_rows, date)
+        if rows:  # a quiet day (few per day) may draw none; an INSERT of no rows would insert one empty row
+            _bulk_store(rows, answer_rows, comment_rows, date)
     return made
 
 

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from .. import audit
 from ..crypto import encrypt_contact
@@ -33,6 +34,23 @@ def next_number(hospital_id: int, year: int) -> str:
         ComplaintCase.hospital_id == hospital_id, ComplaintCase.number.like(f"{prefix}%")))
     serial = int(last.rsplit("-", 1)[1]) + 1 if last else 1
     return f"{prefix}{serial:04d}"
+
+
+def _insert_numbered(case: ComplaintCase, year: int, tries: int = 5) -> None:
+    """Insert CASE with the next free register number. Two intakes at the same moment read the same last
+    number; the loser's savepoint is rolled back and it takes the next one (any other conflict is raised)."""
+    for attempt in range(tries):
+        case.number = next_number(case.hospital_id, year)
+        try:
+            with db.session.begin_nested():
+                db.session.add(case)
+                db.session.flush()
+            return
+        except IntegrityError:
+            taken = db.session.scalar(select(ComplaintCase.id).where(
+                ComplaintCase.hospital_id == case.hospital_id, ComplaintCase.number == case.number))
+            if taken is None or attempt == tries - 1:
+                raise
 
 
 def add_event(case: ComplaintCase, kind: EventKind, *, user_id: int | None, note: str | None = None,
@@ -68,7 +86,7 @@ def open_case(*, hospital_id: int, channel: CaseChannel | str, text: str, receiv
     received_at = received_at or utcnow()
     contact = normalise_phone(contact)
     case = ComplaintCase(
-        hospital_id=hospital_id, number=next_number(hospital_id, local(received_at).year),
+        hospital_id=hospital_id,
         channel=CaseChannel(channel).value, kind=kind.value, status=CaseStatus.OPEN.value, text=text.strip(),
         received_at=received_at, received_by_id=received_by.id if received_by else None,
         owner_id=received_by.id if received_by else None, external_ref=external_ref or None,
@@ -80,8 +98,7 @@ def open_case(*, hospital_id: int, channel: CaseChannel | str, text: str, receiv
         departments=departments, attempts=0, urgent=False, classify_status="pending",
     )
     set_deadline(case)
-    db.session.add(case)
-    db.session.flush()
+    _insert_numbered(case, local(received_at).year)
     add_event(case, EventKind.RECEIVED, user_id=case.received_by_id, at=received_at,
               details={"channel": case.channel, "due_on": case.due_on.isoformat()})
     return case

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import ComplaintCase, Hospital, User, utcnow
-from . import cases
+from . import cases, watch
 from .classify import classify_pending_now
 
 SEED = 20261205
@@ -101,4 +101,5 @@ def generate_complaints(hospital: Hospital, now: datetime | None = None) -> int:
             cases.close(case, by=office, at=step + timedelta(minutes=20))
     db.session.commit()
     classify_pending_now()
+    watch.check()  # the reminders and escalations the worker's tick would have recorded by now
     return len(STORIES)

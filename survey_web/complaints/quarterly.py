@@ -97,7 +97,7 @@ def sections(a: QuarterAnalysis) -> list[Section]:
     channels.rows = [[str(label), a.now.by_channel.get(key, 0), a.before.by_channel.get(key, 0)]
                      for key, label in CHANNEL_LABELS.items() if a.now.by_channel.get(key) or a.before.by_channel.get(key)]
     departments = Section(_("By department"), [_("Department"), _("Cases"), _("On-time rate"),
-                                               _("Median hours to the first reply"), _("Still open")])
+                                               _("Median hours to the first reply"), _("Waiting for a reply")])
     departments.rows = [[department.name if department else _("No department"), h.cases, _rate(h), _hours(h), h.open]
                         for department, h in a.now.by_department]
     themes = Section(_("By theme (negative)"), [_("Theme"), str(a.quarter), str(a.quarter.previous())])

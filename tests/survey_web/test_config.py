@@ -90,5 +90,5 @@ def test_security_settings_are_read(tmp_path):
     assert config["RATE_LIMIT_POINT"] == "20 per minute"
     defaults = Settings.from_env(env(tmp_path)).flask_config()
     assert (defaults["TRUSTED_PROXIES"], defaults["SESSION_IDLE_MINUTES"]) == (0, 30)
-    assert defaults["TWO_FACTOR_ROLES"] == ("admin", "quality") and defaults["HEALTHZ_TOKEN"] is None
+    assert defaults["TWO_FACTOR_ROLES"] == ("admin", "quality", "complaints") and defaults["HEALTHZ_TOKEN"] is None
     assert Settings.from_env(env(tmp_path, TWO_FACTOR_ROLES="none")).two_factor_roles == ()

@@ -83,3 +83,26 @@ def test_numbers_run_per_hospital_and_year(world):
     _db.session.commit()
     year = numbers[0][2:6]
     assert numbers == [f"TS{year}-0001", f"TS{year}-0002", f"TS{year}-0001"]
+
+
+def test_a_register_number_taken_in_the_meantime_is_skipped(world, monkeypatch):
+    """Two intakes read the same last number: the second insert takes the next free one instead of failing."""
+    first = cases.open_case(hospital_id=world.h1.id, channel="phone", text="a", received_by=None)
+    _db.session.commit()
+    real = cases.next_number
+    stale = iter([first.number])
+    monkeypatch.setattr(cases, "next_number", lambda h, y: next(stale, None) or real(h, y))
+    second = cases.open_case(hospital_id=world.h1.id, channel="phone", text="b", received_by=None)
+    _db.session.commit()
+    assert second.number != first.number and second.number.endswith("-0002")
+
+
+def test_a_duplicate_outside_reference_is_refused(world):
+    """external_ref is unique per hospital (hotline order numbers): the conflict is raised, not renumbered."""
+    from sqlalchemy.exc import IntegrityError
+
+    cases.open_case(hospital_id=world.h1.id, channel="12345", text="a", received_by=None, external_ref="GD001")
+    _db.session.commit()
+    with pytest.raises(IntegrityError):
+        cases.open_case(hospital_id=world.h1.id, channel="12345", text="b", received_by=None, external_ref="GD001")
+    _db.session.rollback()

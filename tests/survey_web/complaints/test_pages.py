@@ -4,8 +4,10 @@ from an urgent comment, the register export and the figures."""
 from __future__ import annotations
 
 import io
+import re
 from datetime import UTC, datetime, timedelta
 
+import pyotp
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
@@ -13,11 +15,12 @@ from sqlalchemy import select
 from analysis.result import Classification
 from survey_web.complaints import cases
 from survey_web.complaints.classify import effective_themes, save_classification
+from survey_web.config import Settings
 from survey_web.extensions import db as _db
 from survey_web.jobs import wait_in_process
 from survey_web.models import AuditEvent, ComplaintCase, UrgentAlert, utcnow
 
-from .world import add_case, add_response, complaint_world, login, post
+from .world import add_case, add_response, complaint_world, csrf_of, login, post
 
 
 @pytest.fixture
@@ -161,3 +164,22 @@ def test_the_office_corrects_the_themes_and_they_count_instead_of_the_model(app,
                                                           ("billing", "staff")}
     assert post(client, f"{page}/themes", page, theme_attitude="bad").status_code == 400
     assert _client(app, "orth").post(f"{page}/themes", data={"theme_parking": "neg"}).status_code in (400, 404)
+
+
+def test_the_complaint_office_enrols_a_second_factor_and_then_lands_on_its_cases(make_app):
+    """With the default TWO_FACTOR_ROLES the password alone does not reach the cases (contact details)."""
+    required = Settings.__dataclass_fields__["two_factor_roles"].default
+    assert "complaints" in required
+    app = make_app(TWO_FACTOR_ROLES=required)
+    with app.app_context():
+        complaint_world()
+        client = app.test_client()
+        reply = login(client, "tsb")
+        assert reply.headers["Location"].endswith("/staff/login/code")
+        assert client.get("/complaints/").status_code == 302
+        html = client.get("/staff/login/code").get_data(as_text=True)
+        secret = re.search(r'<code class="secret">([A-Z2-7]+)</code>', html).group(1)
+        done = client.post("/staff/login/code", data={"csrf_token": csrf_of(client, "/staff/login/code"),
+                                                       "code": pyotp.TOTP(secret).now()})
+        assert done.status_code == 302 and done.headers["Location"].endswith("/complaints/")
+        assert client.get("/complaints/").status_code == 200
