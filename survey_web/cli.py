@@ -63,7 +63,7 @@ def init_app(app: Flask) -> None:
 def demo(days: int, per_day: int) -> None:
     """Load the demo hospital and synthetic responses (safe to run again)."""
     from .complaints.demo import generate_complaints
-    from .demo import ensure_organisation, ensure_staff, generate_responses
+    from .demo import ensure_organisation, ensure_other_sources, ensure_staff, generate_responses
     from .jobs.classify import classify_pending_now
     from .problems.demo import seed_history
 
@@ -79,6 +79,8 @@ def demo(days: int, per_day: int) -> None:
     seed_history(hospital)  # the earlier month's problem list, with one specific problem closed (销号)
     sign_ins = ensure_staff(hospital)
     click.echo(f"{generate_complaints(hospital)} new complaint cases")
+    orders, findings = ensure_other_sources(hospital)
+    click.echo(f"{len(orders)} new hotline work orders, {findings} new findings from other sources")
     click.echo("demo sign-ins at /staff/login (username / password):")
     for username, role, password in sign_ins:
         click.echo(f"  {username:<11} {password:<22} {role}")

@@ -8,6 +8,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from flask import current_app
 from sqlalchemy import insert, select
 
 from . import banks
@@ -162,3 +163,19 @@ def _bulk_store(rows: list[dict], answers: list[tuple], comments: list[tuple], d
             {"response_id": ids[key], "text": text, "status": "pending", "created_at": date + timedelta(hours=12)}
             for key, text in comments])
     db.session.commit()
+
+
+def ensure_other_sources(hospital: Hospital) -> tuple[list[int], int]:
+    """Hotline work orders and findings from forums, supervisors and walk-throughs (both safe to run again);
+    committed, and the new cases handed to the classifier."""
+    from .complaints.hotline.demo import ensure_hotline_orders
+    from .findings.demo import ensure_findings
+    from .jobs import wait_in_process
+    from .jobs.hotline import enqueue_classify_cases
+
+    orders = ensure_hotline_orders(hospital)
+    findings = ensure_findings(hospital)
+    db.session.commit()
+    enqueue_classify_cases(orders)
+    wait_in_process(current_app)
+    return orders, findings

@@ -88,3 +88,10 @@ def tick_command() -> None:
 
     result = tick()
     click.echo(json.dumps({"revisit_cases": len(result["revisit"]), "notices": len(result["notices"])}))
+
+
+# The hotline's commands live beside its import (complaints/hotline/cli.py), in this group.
+from .hotline.cli import export_replies_command, import_hotline_command  # noqa: E402
+
+complaints_group.add_command(import_hotline_command)
+complaints_group.add_command(export_replies_command)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import selectinload
 from analysis.deidentify import excerpt
 
 from ..extensions import db
-from ..models import ComplaintCase
+from ..models import ComplaintCase, HotlineOrder
 from ..models.complaints import CaseKind
 from ..timeutil import as_utc, month_window
 from .classify import effective_themes
@@ -36,6 +36,7 @@ def problem_evidence(hospital_id: int, month: str) -> list[dict]:
     found = db.session.scalars(
         select(ComplaintCase).options(selectinload(ComplaintCase.departments), selectinload(ComplaintCase.themes))
         .where(ComplaintCase.hospital_id == hospital_id, ComplaintCase.kind == CaseKind.COMPLAINT,
+               ComplaintCase.id.not_in(select(HotlineOrder.case_id)),  # hotline/evidence.py counts those
                ComplaintCase.received_at >= start, ComplaintCase.received_at < end)
         .order_by(ComplaintCase.received_at, ComplaintCase.id))
     entries = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -98,3 +99,19 @@ class PeriodForm(QueryFilterForm):
     quarter = StringField(_l("Quarter"), validators=[Optional(), Regexp(r"^2[0-9]{3}Q[1-4]$",
                                                                          message=_l("Use a quarter like 2026Q3."))],
                           render_kw={"placeholder": "2026Q3"})
+
+
+class HotlineUploadForm(Form):
+    """A 12345/12320 platform export to import (format choices filled in by the view)."""
+
+    file = FileField(_l("Work-order file (XLSX or CSV)"), validators=[FileRequired(_l("Choose the file to import."))])
+    platform = SelectField(_l("Platform format"), coerce=str, validators=[Optional()])
+    check_only = BooleanField(_l("Only check the file, store nothing"))
+
+
+class HotlineRepliesForm(Form):
+    """Download the replies for upload back to the platform."""
+
+    platform = SelectField(_l("Platform format"), coerce=str, validators=[DataRequired()])
+    kind = SelectField(_l("File type"), coerce=str, choices=[SelectChoice("xlsx", "XLSX"), SelectChoice("csv", "CSV")])
+    include_exported = BooleanField(_l("Also replies downloaded before"))

@@ -5,7 +5,9 @@ from .audit import AuditEvent
 from .banks import BankVersion
 from .base import TimestampMixin, utcnow
 from .complaints import CaseEvent, CaseTheme, ComplaintCase, case_departments
+from .findings import Finding, FindingTheme
 from .guard import KioskDevice, RefusalCount
+from .hotline import HotlineImport, HotlineOrder
 from .indicators import IndicatorCell, IndicatorPeriod, IndicatorResponses
 from .org import Department, Hospital, SurveyPoint
 from .privacy import DeviceKey
@@ -54,3 +56,4 @@ __all__ = [
     "case_departments",
     "utcnow",
 ]
+__all__ += ["Finding", "FindingTheme", "HotlineImport", "HotlineOrder"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
+    BooleanField,
     DateField,
     HiddenField,
     IntegerField,
@@ -18,7 +19,15 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..forms import EmptyForm, Form, QueryFilterForm  # noqa: F401 - EmptyForm re-exported for the views
 
+
 # Years 2000-2999, as the dashboard's: 9999-12 has no following month to end at, 0001-01 no UTC start.
+class MultiCheckboxField(SelectMultipleField):
+    """Several choices as a list of checkboxes (usable without JavaScript)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
 MONTH = Regexp(r"^2[0-9]{3}-(0[1-9]|1[0-2])$", message=_l("Use a month like 2025-10."))
 
 
@@ -120,3 +129,14 @@ class SplitVoicesForm(Form):
 class SummaryForm(Form):
     """The month's 结果通报."""
     summary = TextAreaField(_l("Summary (结果通报)"), validators=[DataRequired(), Length(max=10000)])
+
+
+class FindingForm(Form):
+    """A finding from a forum, a supervisor or a walk-through (choices filled in by the view)."""
+
+    source = SelectField(_l("Source"), coerce=str, validators=[DataRequired()])
+    found_on = DateField(_l("Date"), validators=[DataRequired(message=_l("Enter the date, e.g. 2026-11-20."))])
+    department = SelectField(_l("Department"), coerce=str, validators=[Optional()])
+    themes = MultiCheckboxField(_l("Themes"), coerce=str, validators=[Optional()])
+    text = TextAreaField(_l("What was found"), validators=[DataRequired(), Length(max=1000)])
+    serious = BooleanField(_l("Serious: deserves an item of its own"))

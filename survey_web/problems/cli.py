@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from analysis.deidentify import deidentify
 
+from ..clitools import hospital_by_code
 from ..extensions import db
 from ..models import Department, Hospital
 from ..models.problems import ProblemList
@@ -37,19 +38,6 @@ def _month(value: str | None) -> str:
     return month
 
 
-def _hospital(code: str | None) -> Hospital:
-    if code:
-        hospital = db.session.scalar(select(Hospital).where(Hospital.code == code))
-        if hospital is None:
-            raise click.ClickException(f"no hospital with code {code!r}")
-        return hospital
-    hospitals = list(db.session.scalars(select(Hospital).order_by(Hospital.code)))
-    if len(hospitals) != 1:
-        codes = ", ".join(h.code for h in hospitals) or "none yet"
-        raise click.ClickException(f"choose a hospital with --hospital CODE ({codes})")
-    return hospitals[0]
-
-
 def _department(hospital: Hospital, code: str | None) -> Department | None:
     if not code:
         return None
@@ -73,7 +61,7 @@ def problem_list_group(ctx: click.Context, month: str | None, hospital_code: str
     if ctx.invoked_subcommand:
         return
     month = _month(month)
-    hospital = _hospital(hospital_code)
+    hospital = hospital_by_code(hospital_code)
     department = _department(hospital, department_code)
     found = db.session.scalar(select(ProblemList).where(
         ProblemList.hospital_id == hospital.id, ProblemList.scope_key == (department.id if department else 0),
@@ -102,7 +90,7 @@ def problem_list_group(ctx: click.Context, month: str | None, hospital_code: str
 def generate_command(month_text: str, hospital_code: str | None, regenerate: bool) -> None:
     """Generate the hospital and department lists of a month (idempotent: cron may run it daily)."""
     month = _month(month_text)
-    hospitals = [_hospital(hospital_code)] if hospital_code else list(db.session.scalars(select(Hospital)))
+    hospitals = [hospital_by_code(hospital_code)] if hospital_code else list(db.session.scalars(select(Hospital)))
     for hospital in hospitals:
         for made, outcome in generate_hospital(hospital.id, month, refresh=regenerate):
             scope = made.department.code if made.department else "hospital"

@@ -84,6 +84,7 @@ GETS = [
     ("office.urgent", "/office/urgent?tab=all", expect(OFFICE)),
     ("office.alert", "/office/urgent/{card_alert}", expect(CARD_ONLY, visible=CARD_ONLY)),
     ("office.problems", "/office/problems", expect(OFFICE)),
+    ("office.findings", "/office/findings?source=forum", expect(OFFICE)),
     ("office.problem_list", "/office/problems/{card_list}", expect(CARD_ONLY, visible=CARD_ONLY)),
     ("office.problem_list", "/office/problems/{hospital_list}", expect(HOSPITAL_ONLY, visible=HOSPITAL_ONLY)),
     ("office.problem_list", "/office/problems/{other_list}", expect({"admin", "quality2"},
@@ -118,6 +119,9 @@ POSTS = [
     ("office.dismiss_alert", "/office/urgent/{card_alert}/dismiss", {"reason": ""},
      expect(CARD_ONLY, visible=CARD_ONLY, ok=400)),
     ("office.reveal_contact", "/office/urgent/{card_alert}/contact", {}, expect(CARD_ONLY, visible=CARD_ONLY)),
+    # An administrator has no hospital to record a finding for; department heads only read them.
+    ("office.add_finding", "/office/findings", {"source": "forum", "found_on": "2026-11-20", "text": "座谈会反映"},
+     expect({"quality", "quality2"}, ok=302)),
     ("office.generate", "/office/problems/generate", {"month": "bad"}, expect(MANAGERS, ok=302)),
     ("office.merge", "/office/problems/{card_list}/merge", {"item": ["{card_draft}", "{card_draft2}"]},
      expect(HOSPITAL_ONLY, visible=CARD_ONLY, ok=302)),
