@@ -52,6 +52,9 @@ def init_app(app: Flask) -> None:
     from .privacy.cli import retention_group
 
     app.cli.add_command(retention_group)
+    from .campaigns.cli import followup_group
+
+    app.cli.add_command(followup_group)
 
 
 @click.command()

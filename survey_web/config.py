@@ -136,6 +136,7 @@ class Settings:
     session_max_hours: int = 12
     healthz_token: str | None = None
     two_factor_roles: tuple[str, ...] = ("admin", "quality")
+    followup: Mapping[str, object] | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -200,6 +201,7 @@ class Settings:
             session_max_hours=env_int(env, "SESSION_MAX_HOURS", 12, minimum=1),
             healthz_token=healthz_token,
             two_factor_roles=env_roles(env, "TWO_FACTOR_ROLES", ("admin", "quality")),
+            followup=followup_settings(env),
         )
 
     def flask_config(self) -> dict:
@@ -233,6 +235,7 @@ class Settings:
             "RATE_LIMIT_RECEIPT": self.rate_limit_receipt,
             "RETENTION_COMMENT_DAYS": self.retention_comment_days,
             "RETENTION_CONTACT_DAYS": self.retention_contact_days,
+            **(self.followup or followup_settings({})),
             "SESSION_COOKIE_HTTPONLY": True,
             "SESSION_COOKIE_SAMESITE": "Lax",
             "SESSION_COOKIE_SECURE": secure,
@@ -241,6 +244,31 @@ class Settings:
             "BABEL_DEFAULT_LOCALE": "zh_CN",
             "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
         }
+
+
+SMS_TEMPLATE = "【{hospital}】{name}您好，您已出院数日，请花2分钟评价住院体验：{link} 退订：{optout}"
+EMAIL_TEMPLATE = ("{name}您好：\n\n您近日从{hospital}{ward}出院。请花约 2 分钟填写匿名的出院随访调查：\n{link}\n\n"
+                  "不想再收到邀请请点击：{optout}\n")
+
+
+def followup_settings(env: Mapping[str, str]) -> dict:
+    """The discharge follow-up's channels and periods (campaigns/, channels/): FOLLOWUP_* variables."""
+    return {
+        "FOLLOWUP_SMS_URL": env_url(env, "FOLLOWUP_SMS_URL", ("http", "https")),
+        "FOLLOWUP_SMS_KEY": _raw(env, "FOLLOWUP_SMS_KEY"),
+        "FOLLOWUP_SMS_TEMPLATE": _raw(env, "FOLLOWUP_SMS_TEMPLATE") or SMS_TEMPLATE,
+        "FOLLOWUP_SMS_RATE": env_rate(env, "FOLLOWUP_SMS_RATE", "20/second"),
+        "FOLLOWUP_SMTP_HOST": _raw(env, "FOLLOWUP_SMTP_HOST"),
+        "FOLLOWUP_SMTP_PORT": env_int(env, "FOLLOWUP_SMTP_PORT", 25, minimum=1),
+        "FOLLOWUP_SMTP_FROM": _raw(env, "FOLLOWUP_SMTP_FROM") or "followup@hospital.invalid",
+        "FOLLOWUP_EMAIL_TEMPLATE": _raw(env, "FOLLOWUP_EMAIL_TEMPLATE") or EMAIL_TEMPLATE,
+        "FOLLOWUP_EMAIL_RATE": env_rate(env, "FOLLOWUP_EMAIL_RATE", "5/second"),
+        "FOLLOWUP_SEND_TIMEOUT": env_int(env, "FOLLOWUP_SEND_TIMEOUT", 10, minimum=1),
+        # A batch's claimed messages go back to the queue this long after a dead worker took them.
+        "FOLLOWUP_LEASE_SECONDS": env_int(env, "FOLLOWUP_LEASE_SECONDS", 300, minimum=1),
+        "FOLLOWUP_REMINDER_DAYS": env_int(env, "FOLLOWUP_REMINDER_DAYS", 7, minimum=1),
+        "FOLLOWUP_RETENTION_DAYS": env_int(env, "FOLLOWUP_RETENTION_DAYS", 30, minimum=0),
+    }
 
 
 def engine_options(url: str) -> dict:

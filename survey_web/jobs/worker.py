@@ -49,6 +49,7 @@ def _every(interval: float, stop: threading.Event, name: str, step: Callable[[],
 
 
 def _sweeper(tick_every: int = TICK_EVERY, purge_every: int = PURGE_EVERY) -> Callable[[], None]:
+    from .campaigns import enqueue_sends
     from .problems import tick
     from .reporting import enqueue_warming
     from .retention import enqueue_purge
@@ -59,6 +60,8 @@ def _sweeper(tick_every: int = TICK_EVERY, purge_every: int = PURGE_EVERY) -> Ca
     def step():
         with job_context():  # a fresh session each round: a dead connection never outlives its round
             sweep_pending()
+        with job_context():
+            enqueue_sends()  # due follow-up messages, and the claims of a worker that died
         if time.monotonic() - last_tick[0] >= tick_every:
             last_tick[0] = time.monotonic()
             with job_context():

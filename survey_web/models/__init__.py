@@ -4,6 +4,7 @@ from .alerts import UrgentAlert
 from .audit import AuditEvent
 from .banks import BankVersion
 from .base import TimestampMixin, utcnow
+from .campaigns import Campaign, FollowupWard, Invitation, Message, OptOut
 from .guard import KioskDevice, RefusalCount
 from .indicators import IndicatorCell, IndicatorPeriod, IndicatorResponses
 from .org import Department, Hospital, SurveyPoint
@@ -14,8 +15,8 @@ from .review import CommentReview
 from .users import ROLES, User
 
 __all__ = [
-    "ROLES", "Answer", "AuditEvent", "BankVersion", "Comment", "CommentReview", "CommentTheme", "Department",
-    "DeviceKey", "Hospital", "IndicatorCell", "IndicatorPeriod", "IndicatorResponses", "KioskDevice", "ProblemItem",
-    "ProblemList", "ProblemNote", "RefusalCount", "Response", "SurveyPoint", "TimestampMixin", "UrgentAlert",
-    "User", "utcnow",
+    "ROLES", "Answer", "AuditEvent", "BankVersion", "Campaign", "Comment", "CommentReview", "CommentTheme",
+    "Department", "DeviceKey", "FollowupWard", "Hospital", "IndicatorCell", "IndicatorPeriod", "IndicatorResponses",
+    "Invitation", "KioskDevice", "Message", "OptOut", "ProblemItem", "ProblemList", "ProblemNote", "RefusalCount",
+    "Response", "SurveyPoint", "TimestampMixin", "UrgentAlert", "User", "utcnow",
 ]

@@ -1,0 +1,270 @@
+"""Sending exactly once: a message is claimed in the database, marked `sending`, handed to its channel, and
+its outcome recorded, each step a committed conditional UPDATE.
+
+- A worker killed after claiming leaves `claimed` rows: never handed over, so released for another batch
+  once their lease ends.
+- A worker killed while handing one over leaves that one `sending`: it may have gone out, so it becomes
+  `unknown` (never resent blindly). If the channel can look up its client reference, `reconcile` asks it:
+  taken -> `sent`, never taken -> back to `pending` (the same reference: a gateway that did take it drops a
+  repeat), no answer -> stays `unknown`, shown to the office.
+- Redis lost mid-campaign loses nothing: the state is here; the worker's sweeper enqueues the next batch.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import and_, select, update
+
+from ..channels import Outcome, Outgoing, Result
+from ..extensions import db
+from ..models import Campaign, Invitation, Message, utcnow
+from ..models.campaigns import CampaignStatus, MessageKind, MessageState
+from . import contacts, links
+from .adapters import NotConfigured, Pacer, adapter
+
+log = logging.getLogger(__name__)
+BATCH = 100
+RETRY_BACKOFF = 60  # seconds before a message the channel could not take now is tried again
+S = MessageState
+
+
+@dataclass
+class SendReport:
+    sent: int = 0
+    failed: int = 0
+    unknown: int = 0
+    deferred: int = 0
+    skipped: int = 0
+    errors: dict[str, int] = field(default_factory=dict)
+
+    def add(self, result: Result | None, state: str) -> None:
+        name = {S.SENT: "sent", S.FAILED: "failed", S.UNKNOWN: "unknown", S.PENDING: "deferred",
+                S.SKIPPED: "skipped"}[state]
+        setattr(self, name, getattr(self, name) + 1)
+        if result is not None and result.error:
+            self.errors[result.error] = self.errors.get(result.error, 0) + 1
+
+    def as_dict(self) -> dict:
+        return {"sent": self.sent, "failed": self.failed, "unknown": self.unknown, "deferred": self.deferred,
+                "skipped": self.skipped, "errors": self.errors}
+
+
+def recover(now=None) -> dict:
+    """Release claims of dead workers (never handed over) and mark their `sending` messages `unknown`."""
+    now = now or utcnow()
+    stale = now - timedelta(seconds=current_app.config["FOLLOWUP_LEASE_SECONDS"])
+    released = db.session.execute(
+        update(Message).where(Message.state == S.CLAIMED, Message.claimed_at < stale)
+        .values(state=S.PENDING, claimed_by=None, claimed_at=None)).rowcount
+    lost = db.session.execute(
+        update(Message).where(Message.state == S.SENDING, Message.claimed_at < stale)
+        .values(state=S.UNKNOWN, error="worker_lost", finished_at=now)).rowcount
+    db.session.commit()
+    if released or lost:
+        log.warning("follow-up: %d claimed messages released, %d in flight marked unknown", released, lost)
+    return {"released": released or 0, "unknown": lost or 0}
+
+
+def claim(channel: str, worker: str, limit: int = BATCH) -> list[int]:
+    """Take up to LIMIT due messages of CHANNEL for WORKER; a row another worker took first is not taken."""
+    now = utcnow()
+    due = (select(Message.id).where(Message.state == S.PENDING, Message.channel == channel, Message.due_at <= now)
+           .order_by(Message.due_at, Message.id).limit(limit))
+    db.session.execute(update(Message).where(Message.id.in_(due.scalar_subquery()), Message.state == S.PENDING)
+                       .values(state=S.CLAIMED, claimed_by=worker, claimed_at=now)
+                       .execution_options(synchronize_session=False))
+    db.session.commit()
+    return list(db.session.scalars(select(Message.id).where(Message.claimed_by == worker,
+                                                            Message.state == S.CLAIMED).order_by(Message.id)))
+
+
+def _needless(message: Message, invitation: Invitation, campaign: Campaign) -> bool:
+    return (campaign.status != CampaignStatus.OPEN or invitation.opted_out_at is not None
+            or invitation.answered_at is not None)
+
+
+def outgoing(message: Message, invitation: Invitation, campaign: Campaign) -> Outgoing | None:
+    """The message as its channel needs it (contact decrypted here, held only while it is sent)."""
+    to = contacts.opened(invitation.phone_encrypted if message.channel == "sms" else invitation.email_encrypted)
+    if message.channel != "letter" and not to:
+        return None
+    return Outgoing(client_ref=message.client_ref, kind=message.kind, to=to or "",
+                    name=contacts.opened(invitation.name_encrypted) or "", hospital=campaign.hospital.name,
+                    ward=invitation.department.name, link=links.survey_url(invitation.token),
+                    optout_link=links.optout_url(invitation.token))
+
+
+def _finish(message_id: int, worker: str, state: str, result: Result | None, **extra) -> bool:
+    done = db.session.execute(
+        update(Message).where(Message.id == message_id, Message.claimed_by == worker,
+                              Message.state.in_((S.CLAIMED, S.SENDING)))
+        .values(state=state, finished_at=utcnow(), error=result.error if result else extra.pop("error", None),
+                provider_ref=result.provider_ref if result else None, **extra)).rowcount
+    return bool(done)
+
+
+def record(message: Message, worker: str, result: Result) -> str:
+    """Store RESULT for a message WORKER handed over; returns the new state. Commits."""
+    now = utcnow()
+    if result.outcome in (Outcome.SENT, Outcome.DELIVERED):
+        state = S.SENT
+        extra = {"delivered_at": now} if result.outcome == Outcome.DELIVERED or message.channel != "sms" else {}
+        if _finish(message.id, worker, state, result, **extra):
+            schedule_reminder(message, now)
+    elif result.outcome == Outcome.REJECTED:
+        state = S.FAILED
+        _finish(message.id, worker, state, result)
+    elif result.outcome == Outcome.RETRY_LATER:
+        state = S.PENDING
+        wait = result.retry_after if result.retry_after is not None else RETRY_BACKOFF
+        db.session.execute(update(Message).where(Message.id == message.id, Message.claimed_by == worker).values(
+            state=S.PENDING, claimed_by=None, claimed_at=None, error=result.error,
+            due_at=now + timedelta(seconds=wait)))
+    else:
+        state = S.UNKNOWN
+        _finish(message.id, worker, state, result)
+    db.session.commit()
+    return state
+
+
+def schedule_reminder(message: Message, sent_at) -> None:
+    """After an invite went out: its one reminder, due M days later (skipped if answered by then)."""
+    if message.kind != MessageKind.INVITE:
+        return
+    days = message.invitation.campaign.reminder_days
+    exists = db.session.scalar(select(Message.id).where(Message.invitation_id == message.invitation_id,
+                                                        Message.kind == MessageKind.REMINDER))
+    if exists is None:
+        db.session.add(Message(invitation_id=message.invitation_id, kind=MessageKind.REMINDER.value,
+                               channel=message.channel, state=S.PENDING.value,
+                               due_at=sent_at + timedelta(days=days)))
+
+
+def send_one(message_id: int, worker: str, channel, pacer: Pacer | None) -> tuple[str, Result | None]:
+    message = db.session.get(Message, message_id)
+    invitation = message.invitation
+    campaign = invitation.campaign
+    if _needless(message, invitation, campaign):
+        _finish(message_id, worker, S.SKIPPED, None)
+        db.session.commit()
+        return S.SKIPPED, None
+    payload = outgoing(message, invitation, campaign)
+    if payload is None:
+        _finish(message_id, worker, S.FAILED, None, error="no_contact")
+        db.session.commit()
+        return S.FAILED, None
+    if pacer is not None:
+        pacer.wait()
+    # The point of no return: committed as `sending` before the channel sees it.
+    handed = db.session.execute(
+        update(Message).where(Message.id == message_id, Message.claimed_by == worker, Message.state == S.CLAIMED)
+        .values(state=S.SENDING, attempts=Message.attempts + 1)).rowcount
+    db.session.commit()
+    if not handed:
+        return S.SKIPPED, None  # released under us (our lease ran out): another batch owns it now
+    try:
+        result = channel.send(payload)
+    except Exception:  # noqa: BLE001 - an adapter bug must leave an honest state, not a `sending` row
+        log.exception("follow-up %s adapter failed on message %d", message.channel, message_id)
+        result = Result(Outcome.UNKNOWN, error="adapter_error")
+    return record(message, worker, result), result
+
+
+def reconcile(channel_name: str) -> dict:
+    """Ask a channel that can look messages up what became of its `unknown` ones."""
+    try:
+        channel = adapter(channel_name)
+    except NotConfigured:
+        return {}
+    lookup = getattr(channel, "lookup", None)
+    if lookup is None:
+        return {}
+    counts = {"sent": 0, "pending": 0, "failed": 0, "unknown": 0}
+    for message in db.session.scalars(select(Message).where(Message.state == S.UNKNOWN,
+                                                            Message.channel == channel_name).limit(1000)):
+        outcome = lookup(message.client_ref)
+        values: dict = {}
+        if outcome in (Outcome.SENT, Outcome.DELIVERED):
+            values = {"state": S.SENT, "error": None}
+            if outcome == Outcome.DELIVERED:
+                values["delivered_at"] = utcnow()
+            schedule_reminder(message, message.finished_at or utcnow())
+        elif outcome is None:
+            values = {"state": S.PENDING, "claimed_by": None, "claimed_at": None, "due_at": utcnow()}
+        elif outcome == Outcome.REJECTED:
+            values = {"state": S.FAILED}
+        if values:
+            db.session.execute(update(Message).where(Message.id == message.id, Message.state == S.UNKNOWN)
+                               .values(**values))
+            counts[{S.SENT: "sent", S.PENDING: "pending", S.FAILED: "failed"}[values["state"]]] += 1
+        else:
+            counts["unknown"] += 1
+    db.session.commit()
+    return counts
+
+
+def check_deliveries(channel_name: str = "sms", limit: int = 1000) -> int:
+    """Ask the gateway which sent SMS reached the handset; returns how many are now delivered."""
+    channel = adapter(channel_name)
+    lookup = getattr(channel, "lookup", None)
+    if lookup is None:
+        return 0
+    delivered = 0
+    rows = db.session.execute(select(Message.id, Message.client_ref).where(
+        Message.state == S.SENT, Message.channel == channel_name, Message.delivered_at.is_(None)).limit(limit)).all()
+    for message_id, ref in rows:
+        outcome = lookup(ref)
+        if outcome == Outcome.DELIVERED:
+            delivered += db.session.execute(update(Message).where(Message.id == message_id)
+                                            .values(delivered_at=utcnow())).rowcount
+        elif outcome == Outcome.REJECTED:
+            db.session.execute(update(Message).where(Message.id == message_id)
+                               .values(state=S.FAILED, error="undelivered"))
+    db.session.commit()
+    return delivered
+
+
+def send_due(channel_name: str, *, budget_seconds: float = 40, batch: int = BATCH) -> dict:
+    """Send CHANNEL's due messages in batches for up to BUDGET_SECONDS; returns the counts."""
+    recover()
+    try:
+        channel = adapter(channel_name)
+    except NotConfigured as exc:
+        log.warning("follow-up %s messages wait: %s", channel_name, exc)
+        return {"not_configured": True}
+    if getattr(channel, "lookup", None):
+        reconcile(channel_name)
+    pacer = Pacer(channel_name)
+    worker = uuid.uuid4().hex
+    report = SendReport()
+    deadline = time.monotonic() + budget_seconds
+    while time.monotonic() < deadline:
+        ids = claim(channel_name, worker, batch)
+        if not ids:
+            break
+        for position, message_id in enumerate(ids):
+            if time.monotonic() >= deadline:
+                _release(ids[position:], worker)
+                break
+            state, result = send_one(message_id, worker, channel, pacer)
+            report.add(result, state)
+    return report.as_dict()
+
+
+def _release(ids: list[int], worker: str) -> None:
+    db.session.execute(update(Message).where(and_(Message.id.in_(ids), Message.claimed_by == worker,
+                                                  Message.state == S.CLAIMED))
+                       .values(state=S.PENDING, claimed_by=None, claimed_at=None))
+    db.session.commit()
+
+
+def due_channels() -> list[str]:
+    """Channels with a message due now (what the sweeper enqueues a send job for)."""
+    return list(db.session.scalars(select(Message.channel).where(
+        Message.state == S.PENDING, Message.due_at <= utcnow()).group_by(Message.channel)))
