@@ -29,7 +29,7 @@ def test_contact_data_is_gone_from_every_table_after_retention(campaign, fu_app,
         links.opt_out(invitations[1])
         lifecycle.close(campaign)
         assert lifecycle.purge_due(utcnow() + timedelta(days=29)) == {}  # not yet: 30 retention days
-        for number, name, phone_number, _ward, _day in rows:
+        for _number, name, phone_number, _ward, _day in rows:
             assert contains_anywhere(phone_number) and contains_anywhere(name)
         assert lifecycle.purge_due(utcnow() + timedelta(days=31)) == {campaign.id: 3}
     fu_db.session.expire_all()
