@@ -7,6 +7,7 @@ and by bench/followup_send.py.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -49,7 +50,9 @@ class Gateway:
                 for name, value in (headers or {}).items():
                     self.send_header(name, value)
                 self.end_headers()
-                self.wfile.write(data)
+                # The sender may have timed out and hung up: exactly the case being tested.
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    self.wfile.write(data)
 
             def do_GET(self):  # noqa: N802
                 ref = self.path.rsplit("/", 1)[-1]

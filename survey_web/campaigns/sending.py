@@ -191,7 +191,7 @@ def reconcile(channel_name: str) -> dict:
         outcome = lookup(message.client_ref)
         values: dict = {}
         if outcome in (Outcome.SENT, Outcome.DELIVERED):
-            values = {"state": S.SENT, "error": None}
+            values = {"state": S.SENT}  # the error stays: sent, confirmed only after a timeout
             if outcome == Outcome.DELIVERED:
                 values["delivered_at"] = utcnow()
             schedule_reminder(message, message.finished_at or utcnow())

@@ -51,15 +51,20 @@ def fu_db(fu_app):
         yield _db
 
 
-@pytest.fixture
-def hospital(fu_db) -> Hospital:
+def make_hospital() -> Hospital:
+    """A hospital with wards W1 心内科病区 and W2 骨科病区, each with its discharge survey point."""
     hospital = Hospital(code="FU", name="随访市人民医院")
     for code, name in (("W1", "心内科病区"), ("W2", "骨科病区")):
         department = Department(hospital=hospital, code=code, name=name, kind="inpatient")
-        fu_db.session.add(SurveyPoint(department=department, code=f"{code}-OUT", name="出院随访", bank_code="discharge"))
-    fu_db.session.add(hospital)
-    fu_db.session.commit()
+        _db.session.add(SurveyPoint(department=department, code=f"{code}-OUT", name="出院随访", bank_code="discharge"))
+    _db.session.add(hospital)
+    _db.session.commit()
     return hospital
+
+
+@pytest.fixture
+def hospital(fu_db) -> Hospital:
+    return make_hospital()
 
 
 @pytest.fixture
