@@ -130,7 +130,9 @@ def generate_responses(hospital: Hospital, *, days: int = DAYS, per_day: int = 2
                 answer_rows.append((key, question.code, *_answer(rng, question, mood + (0.3 if assisted else 0))))
         made += len(rows)
         _bulk_store(rows, answer_rows, comment_rows, date)
-    return made
+    from .campaigns.demo import ensure_campaign
+
+    return made + ensure_campaign(hospital, today=end)  # a finished discharge follow-up campaign
 
 
 def _answer(rng: random.Random, question, mood: float) -> tuple[int | None, str | None]:

@@ -136,16 +136,26 @@ def records(rows: list[list], mapping: dict[str, tuple[str, ...]]) -> Iterator[t
 
 
 def ward_lookup(hospital_id: int) -> dict[str, tuple[int, int]]:
-    """Ward code or name -> (department id, its discharge survey point id), for the hospital's wards."""
-    rows = db.session.execute(
-        select(Department.id, Department.code, Department.name, SurveyPoint.id)
-        .join(SurveyPoint, SurveyPoint.department_id == Department.id)
+    """Ward code or name -> (department id, the discharge survey point its patients answer).
+
+    A ward with a discharge point of its own uses it; the others use the hospital's first one (a central
+    follow-up office, 随访中心, such as the demo's 患者服务中心). A hospital without any cannot invite.
+    """
+    points = db.session.execute(
+        select(SurveyPoint.department_id, SurveyPoint.id).join(Department)
         .where(Department.hospital_id == hospital_id, SurveyPoint.bank_code == "discharge",
-               SurveyPoint.active.is_(True)).order_by(SurveyPoint.id))
+               SurveyPoint.active.is_(True)).order_by(SurveyPoint.id)).all()
+    if not points:
+        return {}
+    own: dict[int, int] = {}
+    for department_id, point_id in points:
+        own.setdefault(department_id, point_id)
     found: dict[str, tuple[int, int]] = {}
-    for department_id, code, name, point_id in rows:
-        found.setdefault(code.lower(), (department_id, point_id))
-        found.setdefault(name.lower(), (department_id, point_id))
+    for department_id, code, name in db.session.execute(
+            select(Department.id, Department.code, Department.name).where(Department.hospital_id == hospital_id)):
+        ward = (department_id, own.get(department_id, points[0][1]))
+        found.setdefault(code.lower(), ward)
+        found.setdefault(name.lower(), ward)
     return found
 
 

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from .. import timeutil
 from ..accounts.scope import roles_required
+from ..campaigns import rates as followup_rates
 from ..reporting.export import indicator_file
 from ..reporting.panels import latest_urgent, open_items
 from ..reporting.periods import Month
@@ -40,6 +41,7 @@ def index():
                                    report.overall.satisfaction, key="department", mode=mode),
         heat_svg=heat_svg, heat_themes=heat_themes, urgent=latest_urgent(points), problems=problems,
         problem_count=problem_count, previous=month.shift(-1), today=timeutil.today(),
+        followup=followup_rates.panel(scope.hospital_ids, scope.department_ids),
     )
 
 
