@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import and_, select, update
+from sqlalchemy import and_, exists, insert, select, update
 
 from ..channels import Outcome, Outgoing, Result
 from ..extensions import db
-from ..models import Campaign, Invitation, Message, utcnow
+from ..models import Campaign, Department, Hospital, Invitation, Message, utcnow
 from ..models.campaigns import CampaignStatus, MessageKind, MessageState
 from . import contacts, links
 from .adapters import NotConfigured, Pacer, adapter
@@ -55,20 +55,35 @@ class SendReport:
                 "skipped": self.skipped, "errors": self.errors}
 
 
+def _lease() -> tuple[timedelta, timedelta]:
+    """How long a claim, and a hand-over, may go without news before their worker counts as dead.
+
+    A hand-over waits at most the channel's timeout, so its limit is never shorter than twice that."""
+    config = current_app.config
+    lease = timedelta(seconds=config["FOLLOWUP_LEASE_SECONDS"])
+    return lease, max(lease, timedelta(seconds=2 * config["FOLLOWUP_SEND_TIMEOUT"] + 1))
+
+
 def recover(now=None) -> dict:
     """Release claims of dead workers (never handed over) and mark their `sending` messages `unknown`."""
     now = now or utcnow()
-    stale = now - timedelta(seconds=current_app.config["FOLLOWUP_LEASE_SECONDS"])
+    lease, in_flight = _lease()
     released = db.session.execute(
-        update(Message).where(Message.state == S.CLAIMED, Message.claimed_at < stale)
+        update(Message).where(Message.state == S.CLAIMED, Message.claimed_at < now - lease)
         .values(state=S.PENDING, claimed_by=None, claimed_at=None)).rowcount
     lost = db.session.execute(
-        update(Message).where(Message.state == S.SENDING, Message.claimed_at < stale)
+        update(Message).where(Message.state == S.SENDING, Message.claimed_at < now - in_flight)
         .values(state=S.UNKNOWN, error="worker_lost", finished_at=now)).rowcount
     db.session.commit()
     if released or lost:
         log.warning("follow-up: %d claimed messages released, %d in flight marked unknown", released, lost)
     return {"released": released or 0, "unknown": lost or 0}
+
+
+def heartbeat(worker: str) -> None:
+    """Renew WORKER's claims (a live worker's batch outlasts the lease when the rate limit is low)."""
+    db.session.execute(update(Message).where(Message.claimed_by == worker, Message.state == S.CLAIMED)
+                       .values(claimed_at=utcnow()))
 
 
 def claim(channel: str, worker: str, limit: int = BATCH) -> list[int]:
@@ -84,20 +99,44 @@ def claim(channel: str, worker: str, limit: int = BATCH) -> list[int]:
                                                             Message.state == S.CLAIMED).order_by(Message.id)))
 
 
-def _needless(message: Message, invitation: Invitation, campaign: Campaign) -> bool:
-    return (campaign.status != CampaignStatus.OPEN or invitation.opted_out_at is not None
-            or invitation.answered_at is not None)
+@dataclass(frozen=True)
+class Due:
+    """A claimed message with what sending it needs, read once per batch (plain values, no ORM objects:
+    they would be reloaded after each of the two commits per message)."""
+
+    id: int
+    invitation_id: int
+    kind: str
+    channel: str
+    client_ref: str
+    token: str
+    name: bytes | None
+    phone: bytes | None
+    email: bytes | None
+    hospital: str
+    ward: str
+    reminder_days: int
 
 
-def outgoing(message: Message, invitation: Invitation, campaign: Campaign) -> Outgoing | None:
+def load(ids: list[int]) -> list[Due]:
+    rows = db.session.execute(
+        select(Message.id, Message.invitation_id, Message.kind, Message.channel, Message.client_ref,
+               Invitation.token, Invitation.name_encrypted, Invitation.phone_encrypted, Invitation.email_encrypted,
+               Hospital.name, Department.name, Campaign.reminder_days)
+        .join(Invitation, Invitation.id == Message.invitation_id).join(Campaign, Campaign.id == Invitation.campaign_id)
+        .join(Hospital, Hospital.id == Campaign.hospital_id).join(Department, Department.id == Invitation.department_id)
+        .where(Message.id.in_(ids)).order_by(Message.id))
+    return [Due(*row) for row in rows]
+
+
+def outgoing(due: Due) -> Outgoing | None:
     """The message as its channel needs it (contact decrypted here, held only while it is sent)."""
-    to = contacts.opened(invitation.phone_encrypted if message.channel == "sms" else invitation.email_encrypted)
-    if message.channel != "letter" and not to:
+    to = contacts.opened(due.phone if due.channel == "sms" else due.email)
+    if due.channel != "letter" and not to:
         return None
-    return Outgoing(client_ref=message.client_ref, kind=message.kind, to=to or "",
-                    name=contacts.opened(invitation.name_encrypted) or "", hospital=campaign.hospital.name,
-                    ward=invitation.department.name, link=links.survey_url(invitation.token),
-                    optout_link=links.optout_url(invitation.token))
+    return Outgoing(client_ref=due.client_ref, kind=due.kind, to=to or "", name=contacts.opened(due.name) or "",
+                    hospital=due.hospital, ward=due.ward, link=links.survey_url(due.token),
+                    optout_link=links.optout_url(due.token))
 
 
 def _finish(message_id: int, worker: str, state: str, result: Result | None, **extra) -> bool:
@@ -109,71 +148,83 @@ def _finish(message_id: int, worker: str, state: str, result: Result | None, **e
     return bool(done)
 
 
-def record(message: Message, worker: str, result: Result) -> str:
-    """Store RESULT for a message WORKER handed over; returns the new state. Commits."""
+def record(due: Due, worker: str, result: Result, *, commit: bool = True) -> str:
+    """Store RESULT for a message WORKER handed over; returns the new state.
+
+    Without COMMIT the outcome rides on the next message's hand-over commit (one commit per message instead
+    of two); should the worker die before it, this message stays `sending` and is settled as unknown.
+    """
     now = utcnow()
     if result.outcome in (Outcome.SENT, Outcome.DELIVERED):
         state = S.SENT
-        extra = {"delivered_at": now} if result.outcome == Outcome.DELIVERED or message.channel != "sms" else {}
-        if _finish(message.id, worker, state, result, **extra):
-            schedule_reminder(message, now)
+        extra = {"delivered_at": now} if result.outcome == Outcome.DELIVERED or due.channel != "sms" else {}
+        if _finish(due.id, worker, state, result, **extra) and due.kind == MessageKind.INVITE:
+            schedule_reminder(due.invitation_id, due.channel, due.reminder_days, now)
     elif result.outcome == Outcome.REJECTED:
         state = S.FAILED
-        _finish(message.id, worker, state, result)
+        _finish(due.id, worker, state, result)
     elif result.outcome == Outcome.RETRY_LATER:
         state = S.PENDING
         wait = result.retry_after if result.retry_after is not None else RETRY_BACKOFF
-        db.session.execute(update(Message).where(Message.id == message.id, Message.claimed_by == worker).values(
+        db.session.execute(update(Message).where(Message.id == due.id, Message.claimed_by == worker).values(
             state=S.PENDING, claimed_by=None, claimed_at=None, error=result.error,
             due_at=now + timedelta(seconds=wait)))
     else:
         state = S.UNKNOWN
-        _finish(message.id, worker, state, result)
-    db.session.commit()
+        _finish(due.id, worker, state, result)
+    if commit:
+        db.session.commit()
     return state
 
 
-def schedule_reminder(message: Message, sent_at) -> None:
-    """After an invite went out: its one reminder, due M days later (skipped if answered by then)."""
-    if message.kind != MessageKind.INVITE:
-        return
-    days = message.invitation.campaign.reminder_days
-    exists = db.session.scalar(select(Message.id).where(Message.invitation_id == message.invitation_id,
-                                                        Message.kind == MessageKind.REMINDER))
-    if exists is None:
-        db.session.add(Message(invitation_id=message.invitation_id, kind=MessageKind.REMINDER.value,
-                               channel=message.channel, state=S.PENDING.value,
-                               due_at=sent_at + timedelta(days=days)))
+def schedule_reminder(invitation_id: int, channel: str, reminder_days: int, sent_at) -> None:
+    """After an invite went out: its one reminder, due M days later (skipped if answered by then).
+
+    Called only by the one transition of the invite to `sent`; the unique (invitation, kind) backs that up.
+    """
+    db.session.execute(insert(Message).values(invitation_id=invitation_id, kind=MessageKind.REMINDER.value,
+                                              channel=channel, state=S.PENDING.value, attempts=0,
+                                              due_at=sent_at + timedelta(days=reminder_days)))
+
+
+# Checked in the same UPDATE that hands a message over, so an answer or a 退订 a moment before still wins.
+STILL_WANTED = exists(select(Invitation.id).join(Campaign, Campaign.id == Invitation.campaign_id).where(
+    Invitation.id == Message.invitation_id, Invitation.opted_out_at.is_(None), Invitation.answered_at.is_(None),
+    Campaign.status == CampaignStatus.OPEN))
 
 
 def send_one(message_id: int, worker: str, channel, pacer: Pacer | None) -> tuple[str, Result | None]:
-    message = db.session.get(Message, message_id)
-    invitation = message.invitation
-    campaign = invitation.campaign
-    if _needless(message, invitation, campaign):
-        _finish(message_id, worker, S.SKIPPED, None)
-        db.session.commit()
-        return S.SKIPPED, None
-    payload = outgoing(message, invitation, campaign)
+    (due,) = load([message_id])
+    return send_due_message(due, worker, channel, pacer)
+
+
+def send_due_message(due: Due, worker: str, channel, pacer: Pacer | None, *, commit: bool = True
+                     ) -> tuple[str, Result | None]:
+    """Hand DUE to CHANNEL once (any earlier uncommitted outcome commits with its hand-over)."""
+    payload = outgoing(due)
     if payload is None:
-        _finish(message_id, worker, S.FAILED, None, error="no_contact")
+        _finish(due.id, worker, S.FAILED, None, error="no_contact")
         db.session.commit()
         return S.FAILED, None
     if pacer is not None:
         pacer.wait()
     # The point of no return: committed as `sending` before the channel sees it.
     handed = db.session.execute(
-        update(Message).where(Message.id == message_id, Message.claimed_by == worker, Message.state == S.CLAIMED)
-        .values(state=S.SENDING, attempts=Message.attempts + 1)).rowcount
-    db.session.commit()
+        update(Message).where(Message.id == due.id, Message.claimed_by == worker, Message.state == S.CLAIMED,
+                              STILL_WANTED)
+        .values(state=S.SENDING, attempts=Message.attempts + 1, claimed_at=utcnow())
+        .execution_options(synchronize_session=False)).rowcount
     if not handed:
-        return S.SKIPPED, None  # released under us (our lease ran out): another batch owns it now
+        _finish(due.id, worker, S.SKIPPED, None)  # answered, opted out or closed (or no longer ours: no-op)
+        db.session.commit()
+        return S.SKIPPED, None
+    db.session.commit()
     try:
         result = channel.send(payload)
     except Exception:  # noqa: BLE001 - an adapter bug must leave an honest state, not a `sending` row
-        log.exception("follow-up %s adapter failed on message %d", message.channel, message_id)
+        log.exception("follow-up %s adapter failed on message %d", due.channel, due.id)
         result = Result(Outcome.UNKNOWN, error="adapter_error")
-    return record(message, worker, result), result
+    return record(due, worker, result, commit=commit), result
 
 
 def reconcile(channel_name: str) -> dict:
@@ -194,14 +245,16 @@ def reconcile(channel_name: str) -> dict:
             values = {"state": S.SENT}  # the error stays: sent, confirmed only after a timeout
             if outcome == Outcome.DELIVERED:
                 values["delivered_at"] = utcnow()
-            schedule_reminder(message, message.finished_at or utcnow())
         elif outcome is None:
             values = {"state": S.PENDING, "claimed_by": None, "claimed_at": None, "due_at": utcnow()}
         elif outcome == Outcome.REJECTED:
             values = {"state": S.FAILED}
         if values:
-            db.session.execute(update(Message).where(Message.id == message.id, Message.state == S.UNKNOWN)
-                               .values(**values))
+            moved = db.session.execute(update(Message).where(Message.id == message.id, Message.state == S.UNKNOWN)
+                                       .values(**values)).rowcount
+            if moved and values["state"] == S.SENT and message.kind == MessageKind.INVITE:
+                schedule_reminder(message.invitation_id, message.channel, message.invitation.campaign.reminder_days,
+                                  message.finished_at or utcnow())
             counts[{S.SENT: "sent", S.PENDING: "pending", S.FAILED: "failed"}[values["state"]]] += 1
         else:
             counts["unknown"] += 1
@@ -248,12 +301,18 @@ def send_due(channel_name: str, *, budget_seconds: float = 40, batch: int = BATC
         ids = claim(channel_name, worker, batch)
         if not ids:
             break
-        for position, message_id in enumerate(ids):
+        dues = load(ids)
+        beat = time.monotonic()
+        for position, due in enumerate(dues):
+            if time.monotonic() - beat > current_app.config["FOLLOWUP_LEASE_SECONDS"] / 3:
+                heartbeat(worker)  # committed with the next hand-over
+                beat = time.monotonic()
             if time.monotonic() >= deadline:
-                _release(ids[position:], worker)
+                _release([d.id for d in dues[position:]], worker)  # commits the last outcome too
                 break
-            state, result = send_one(message_id, worker, channel, pacer)
+            state, result = send_due_message(due, worker, channel, pacer, commit=False)
             report.add(result, state)
+        db.session.commit()
     return report.as_dict()
 
 
@@ -265,6 +324,15 @@ def _release(ids: list[int], worker: str) -> None:
 
 
 def due_channels() -> list[str]:
-    """Channels with a message due now (what the sweeper enqueues a send job for)."""
-    return list(db.session.scalars(select(Message.channel).where(
+    """Channels with a message due now, or an unknown one their provider can be asked about (what the
+    sweeper enqueues a send job for; the job reconciles first)."""
+    due = set(db.session.scalars(select(Message.channel).where(
         Message.state == S.PENDING, Message.due_at <= utcnow()).group_by(Message.channel)))
+    for channel in db.session.scalars(select(Message.channel).where(Message.state == S.UNKNOWN)
+                                      .group_by(Message.channel)):
+        try:
+            if getattr(adapter(channel), "lookup", None):
+                due.add(channel)
+        except NotConfigured:
+            continue
+    return sorted(due)

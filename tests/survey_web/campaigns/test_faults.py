@@ -46,6 +46,12 @@ def _settled(app) -> bool:
             Message.kind == "invite", Message.state != "sent")) == 0
 
 
+def _states(app) -> dict:
+    with app.app_context():
+        return dict(_db.session.execute(select(Message.state, func.count(Message.id)).where(
+            Message.kind == "invite").group_by(Message.state)).all())
+
+
 def _assert_exactly_once(gateway, n: int) -> None:
     assert len(gateway.accepted) == n, "every patient got the invitation"
     assert gateway.duplicates() == 0, "nobody got it twice"
@@ -99,7 +105,7 @@ def test_redis_lost_mid_campaign(make_app, own_redis, workers, gateway, monkeypa
     during = len(gateway.accepted)
     wait_until(lambda: False, 4)
     own_redis()
-    assert wait_until(lambda: _settled(app), 120, step=0.5), worker.output()
+    assert wait_until(lambda: _settled(app), 120, step=0.5), (_states(app), worker.output())
     assert len(gateway.accepted) > during
     _assert_exactly_once(gateway, 240)
     assert worker.proc.poll() is None, "the same worker, never restarted"
