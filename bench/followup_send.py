@@ -83,15 +83,16 @@ def prepare(url: str, n: int, gateway_url: str) -> dict:
     return settings
 
 
-def outcome(url: str) -> dict[str, int]:
+def outcome(url: str, column: str = "state") -> dict[str, int]:
+    """Invites by state (or by error code: an unknown later confirmed keeps its `timeout`)."""
     from sqlalchemy import create_engine, text
 
     engine = create_engine(url)
     with engine.connect() as conn:
-        rows = conn.execute(text("SELECT state, count(*) FROM followup_messages WHERE kind = 'invite' "
-                                 "GROUP BY state")).all()
+        rows = conn.execute(text(f"SELECT {column}, count(*) FROM followup_messages WHERE kind = 'invite' "
+                                 f"AND {column} IS NOT NULL GROUP BY {column}")).all()
     engine.dispose()
-    return {state: count for state, count in rows}
+    return {value: count for value, count in rows}
 
 
 def run(scenario: str, n: int, db_name: str, redis_port: int, workdir: str) -> dict:
@@ -133,11 +134,12 @@ def run(scenario: str, n: int, db_name: str, redis_port: int, workdir: str) -> d
             states = outcome(url)
             taken = len(gateway.accepted)
             recorded = states.get("failed", 0) + states.get("unknown", 0)
+            errors = outcome(url, "error")
             return {"scenario": scenario, "n": n, "sent": states.get("sent", 0), "rate_per_s": round(taken / elapsed),
-                    "duplicates": gateway.duplicates() + sum(c - 1 for c in gateway.posts.values() if c > 1),
-                    "silent_losses": max(0, n - taken - recorded), "unknown": states.get("unknown", 0),
-                    "unknown_settled": sum(1 for c in gateway.posts.values() if c) and behaviour.stall_every and
-                    n // behaviour.stall_every, "seconds": round(elapsed, 1)}
+                    "duplicates": gateway.duplicates(), "offered_twice": sum(c - 1 for c in gateway.posts.values()),
+                    "silent_losses": max(0, n - taken - recorded), "unknown_at_end": states.get("unknown", 0),
+                    "unknown_then_confirmed": errors.get("timeout", 0) + errors.get("worker_lost", 0),
+                    "seconds": round(elapsed, 1)}
     finally:
         for proc in workers:
             stop(proc)
