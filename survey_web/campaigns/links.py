@@ -10,6 +10,7 @@ import re
 
 from flask import current_app
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
@@ -72,10 +73,12 @@ def opt_out(invitation: Invitation) -> None:
     db.session.execute(update(Message).where(Message.invitation_id == invitation.id,
                                              Message.state.in_((MessageState.PENDING, MessageState.CLAIMED)))
                        .values(state=MessageState.SKIPPED, claimed_by=None))
+    db.session.commit()
     for sealed in (invitation.phone_encrypted, invitation.email_encrypted):
         value = contacts.opened(sealed)
-        if value:
-            hashed = contacts.contact_hash(value)
-            if db.session.get(OptOut, hashed) is None:
-                db.session.add(OptOut(contact_hash=hashed))
-    db.session.commit()
+        if value and db.session.get(OptOut, contacts.contact_hash(value)) is None:
+            db.session.add(OptOut(contact_hash=contacts.contact_hash(value)))
+            try:
+                db.session.commit()
+            except IntegrityError:  # the same number opted out a moment ago from another invitation
+                db.session.rollback()
