@@ -237,8 +237,10 @@ def reconcile(channel_name: str) -> dict:
     if lookup is None:
         return {}
     counts = {"sent": 0, "pending": 0, "failed": 0, "unknown": 0}
-    for message in db.session.scalars(select(Message).where(Message.state == S.UNKNOWN,
-                                                            Message.channel == channel_name).limit(1000)):
+    # A gateway may still be working on a request its sender gave up on: ask only once it must have finished.
+    settled = utcnow() - timedelta(seconds=3 * current_app.config["FOLLOWUP_SEND_TIMEOUT"])
+    for message in db.session.scalars(select(Message).where(
+            Message.state == S.UNKNOWN, Message.channel == channel_name, Message.finished_at < settled).limit(1000)):
         outcome = lookup(message.client_ref)
         values: dict = {}
         if outcome in (Outcome.SENT, Outcome.DELIVERED):

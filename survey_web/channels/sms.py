@@ -3,7 +3,8 @@
 The gateway contract (the local test gateway implements it; a provider adapter maps its own API onto it):
 `POST {url}/messages {"to", "text", "ref"}` answers 200/201 `{"id"}`, 4xx with `{"error"}` for a refusal,
 429 or 503 (with Retry-After) when it cannot take the message now; `GET {url}/messages/{ref}` answers
-`{"status": "accepted"|"delivered"|"failed"}` or 404 for a reference it never took.
+`{"status": "accepted"|"delivered"|"failed"}` or 404 for a reference it never took (asked only three send
+timeouts after the sender gave up, so a slow request has finished by then; a repeated `ref` must be dropped).
 """
 
 from __future__ import annotations
