@@ -55,6 +55,9 @@ def init_app(app: Flask) -> None:
     from .privacy.cli import retention_group
 
     app.cli.add_command(retention_group)
+    from .campaigns.cli import followup_group
+
+    app.cli.add_command(followup_group)
 
 
 @click.command()
@@ -63,7 +66,7 @@ def init_app(app: Flask) -> None:
 def demo(days: int, per_day: int) -> None:
     """Load the demo hospital and synthetic responses (safe to run again)."""
     from .complaints.demo import generate_complaints
-    from .demo import ensure_organisation, ensure_other_sources, ensure_staff, generate_responses
+    from .demo import ensure_organisation, ensure_staff, generate_responses
     from .jobs.classify import classify_pending_now
     from .problems.demo import seed_history
 
@@ -84,6 +87,22 @@ def demo(days: int, per_day: int) -> None:
     click.echo("demo sign-ins at /staff/login (username / password):")
     for username, role, password in sign_ins:
         click.echo(f"  {username:<11} {password:<22} {role}")
+
+
+def ensure_other_sources(hospital) -> tuple[list[int], int]:
+    """The demo's hotline work orders and findings from forums, supervisors and walk-throughs (both safe to
+    run again): committed, and the new cases handed to the classifier. Here, in the composition root, because
+    it starts jobs."""
+    from .complaints.hotline.demo import ensure_hotline_orders
+    from .findings.demo import ensure_findings
+    from .jobs import wait_in_process
+    from .jobs.hotline import enqueue_classify_cases
+
+    orders, findings = ensure_hotline_orders(hospital), ensure_findings(hospital)
+    db.session.commit()
+    enqueue_classify_cases(orders)
+    wait_in_process(current_app)
+    return orders, findings
 
 
 @click.group(invoke_without_command=True)

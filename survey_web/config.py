@@ -140,6 +140,7 @@ class Settings:
     complaints_due_soon_days: int = 1
     complaints_escalate_days: int = 2
     complaints_head: str | None = None
+    followup: Mapping[str, object] | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -208,6 +209,7 @@ class Settings:
             complaints_due_soon_days=env_int(env, "COMPLAINTS_DUE_SOON_DAYS", 1),
             complaints_escalate_days=env_int(env, "COMPLAINTS_ESCALATE_DAYS", 2),
             complaints_head=_raw(env, "COMPLAINTS_HEAD"),
+            followup=followup_settings(env),
         )
 
     def flask_config(self) -> dict:
@@ -250,6 +252,7 @@ class Settings:
             "COMPLAINTS_DUE_SOON_DAYS": self.complaints_due_soon_days,
             "COMPLAINTS_ESCALATE_DAYS": self.complaints_escalate_days,
             "COMPLAINTS_HEAD": self.complaints_head,
+            **(self.followup or followup_settings({})),
             "SESSION_COOKIE_HTTPONLY": True,
             "SESSION_COOKIE_SAMESITE": "Lax",
             "SESSION_COOKIE_SECURE": secure,
@@ -258,6 +261,31 @@ class Settings:
             "BABEL_DEFAULT_LOCALE": "zh_CN",
             "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
         }
+
+
+SMS_TEMPLATE = "【{hospital}】{name}您好，您已出院数日，请花2分钟评价住院体验：{link} 退订：{optout}"
+EMAIL_TEMPLATE = ("{name}您好：\n\n您近日从{hospital}{ward}出院。请花约 2 分钟填写匿名的出院随访调查：\n{link}\n\n"
+                  "不想再收到邀请请点击：{optout}\n")
+
+
+def followup_settings(env: Mapping[str, str]) -> dict:
+    """The discharge follow-up's channels and periods (campaigns/, channels/): FOLLOWUP_* variables."""
+    return {
+        "FOLLOWUP_SMS_URL": env_url(env, "FOLLOWUP_SMS_URL", ("http", "https")),
+        "FOLLOWUP_SMS_KEY": _raw(env, "FOLLOWUP_SMS_KEY"),
+        "FOLLOWUP_SMS_TEMPLATE": _raw(env, "FOLLOWUP_SMS_TEMPLATE") or SMS_TEMPLATE,
+        "FOLLOWUP_SMS_RATE": env_rate(env, "FOLLOWUP_SMS_RATE", "20/second"),
+        "FOLLOWUP_SMTP_HOST": _raw(env, "FOLLOWUP_SMTP_HOST"),
+        "FOLLOWUP_SMTP_PORT": env_int(env, "FOLLOWUP_SMTP_PORT", 25, minimum=1),
+        "FOLLOWUP_SMTP_FROM": _raw(env, "FOLLOWUP_SMTP_FROM") or "followup@hospital.invalid",
+        "FOLLOWUP_EMAIL_TEMPLATE": _raw(env, "FOLLOWUP_EMAIL_TEMPLATE") or EMAIL_TEMPLATE,
+        "FOLLOWUP_EMAIL_RATE": env_rate(env, "FOLLOWUP_EMAIL_RATE", "5/second"),
+        "FOLLOWUP_SEND_TIMEOUT": env_int(env, "FOLLOWUP_SEND_TIMEOUT", 10, minimum=1),
+        # A batch's claimed messages go back to the queue this long after a dead worker took them.
+        "FOLLOWUP_LEASE_SECONDS": env_int(env, "FOLLOWUP_LEASE_SECONDS", 300, minimum=1),
+        "FOLLOWUP_REMINDER_DAYS": env_int(env, "FOLLOWUP_REMINDER_DAYS", 7, minimum=1),
+        "FOLLOWUP_RETENTION_DAYS": env_int(env, "FOLLOWUP_RETENTION_DAYS", 30, minimum=0),
+    }
 
 
 def engine_options(url: str) -> dict:

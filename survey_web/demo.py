@@ -8,7 +8,6 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from flask import current_app
 from sqlalchemy import insert, select
 
 from . import banks
@@ -134,7 +133,9 @@ def generate_responses(hospital: Hospital, *, days: int = DAYS, per_day: int = 2
         made += len(rows)
         if rows:  # a quiet day (few per day) may draw none; an INSERT of no rows would insert one empty row
             _bulk_store(rows, answer_rows, comment_rows, date)
-    return made + seed_problem_voices(hospital)
+    from .campaigns.demo import ensure_campaign
+
+    return made + seed_problem_voices(hospital) + ensure_campaign(hospital, today=end)  # + a finished follow-up campaign
 
 
 def _answer(rng: random.Random, question, mood: float) -> tuple[int | None, str | None]:
@@ -163,19 +164,3 @@ def _bulk_store(rows: list[dict], answers: list[tuple], comments: list[tuple], d
             {"response_id": ids[key], "text": text, "status": "pending", "created_at": date + timedelta(hours=12)}
             for key, text in comments])
     db.session.commit()
-
-
-def ensure_other_sources(hospital: Hospital) -> tuple[list[int], int]:
-    """Hotline work orders and findings from forums, supervisors and walk-throughs (both safe to run again);
-    committed, and the new cases handed to the classifier."""
-    from .complaints.hotline.demo import ensure_hotline_orders
-    from .findings.demo import ensure_findings
-    from .jobs import wait_in_process
-    from .jobs.hotline import enqueue_classify_cases
-
-    orders = ensure_hotline_orders(hospital)
-    findings = ensure_findings(hospital)
-    db.session.commit()
-    enqueue_classify_cases(orders)
-    wait_in_process(current_app)
-    return orders, findings

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from .. import timeutil
 from ..accounts.scope import roles_required
+from ..campaigns import rates as followup_rates
 from ..complaints import stats as complaint_stats
 from ..reporting.export import indicator_file
 from ..reporting.panels import latest_urgent, open_items
@@ -42,6 +43,7 @@ def index():
         heat_svg=heat_svg, heat_themes=heat_themes, urgent=latest_urgent(points), problems=problems,
         problem_count=problem_count, previous=month.shift(-1), today=timeutil.today(),
         complaints=complaint_stats.for_user(current_user, month.start, month.end),
+        followup=followup_rates.panel(scope.hospital_ids, scope.department_ids),
     )
 
 

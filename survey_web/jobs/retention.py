@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..campaigns.lifecycle import purge_due
 from ..privacy.retention import purge
 from . import QUEUE_REPORTS, enqueue
 from .context import job_context
@@ -10,7 +11,9 @@ from .context import job_context
 def purge_job() -> dict:
     """RQ job: run the retention purge once (idempotent); returns what it removed."""
     with job_context():
-        return purge()
+        counts = purge()
+        counts["followup_invitations"] = sum(purge_due().values())
+        return counts
 
 
 def enqueue_purge() -> bool:

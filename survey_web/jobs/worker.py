@@ -49,6 +49,7 @@ def _every(interval: float, stop: threading.Event, name: str, step: Callable[[],
 
 
 def _sweeper(tick_every: int = TICK_EVERY, purge_every: int = PURGE_EVERY) -> Callable[[], None]:
+    from .campaigns import enqueue_sends
     from .complaints import sweep_pending_cases
     from .complaints import tick as complaints_tick
     from .problems import tick
@@ -63,6 +64,8 @@ def _sweeper(tick_every: int = TICK_EVERY, purge_every: int = PURGE_EVERY) -> Ca
             sweep_pending()
         with job_context():
             sweep_pending_cases()
+        with job_context():
+            enqueue_sends()  # due follow-up messages, and the claims of a worker that died
         if time.monotonic() - last_tick[0] >= tick_every:
             last_tick[0] = time.monotonic()
             with job_context():

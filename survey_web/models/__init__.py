@@ -4,6 +4,7 @@ from .alerts import UrgentAlert
 from .audit import AuditEvent
 from .banks import BankVersion
 from .base import TimestampMixin, utcnow
+from .campaigns import Campaign, FollowupWard, Invitation, Message, OptOut
 from .complaints import CaseEvent, CaseTheme, ComplaintCase, case_departments
 from .findings import Finding, FindingTheme
 from .guard import KioskDevice, RefusalCount
@@ -27,6 +28,7 @@ __all__ = [
     "Answer",
     "AuditEvent",
     "BankVersion",
+    "Campaign",
     "CaseEvent",
     "CaseTheme",
     "ClusterDecision",
@@ -36,11 +38,19 @@ __all__ = [
     "ComplaintCase",
     "Department",
     "DeviceKey",
+    "Finding",
+    "FindingTheme",
+    "FollowupWard",
     "Hospital",
+    "HotlineImport",
+    "HotlineOrder",
     "IndicatorCell",
     "IndicatorPeriod",
     "IndicatorResponses",
+    "Invitation",
     "KioskDevice",
+    "Message",
+    "OptOut",
     "ProblemCluster",
     "ProblemItem",
     "ProblemItemSource",
@@ -56,4 +66,3 @@ __all__ = [
     "case_departments",
     "utcnow",
 ]
-__all__ += ["Finding", "FindingTheme", "HotlineImport", "HotlineOrder"]

@@ -63,6 +63,9 @@ class Response(db.Model):
     kiosk_id: Mapped[int | None] = mapped_column(ForeignKey("kiosk_devices.id"))
     # Keyed hash of the receipt code shown on the thanks page (the code itself is never stored).
     receipt_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # An answer to a follow-up invitation: which campaign and channel brought it (never the invitation).
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("followup_campaigns.id"), index=True)
+    channel: Mapped[str | None] = mapped_column(String(10))
 
     answers: Mapped[list[Answer]] = relationship(back_populates="response", cascade="all, delete-orphan")
     comment: Mapped[Comment | None] = relationship(back_populates="response", cascade="all, delete-orphan")

@@ -35,7 +35,7 @@ FORM_MAX_AGE = 24 * 3600
 RESPONSES, ANSWERS, COMMENTS = Response.__table__, Answer.__table__, Comment.__table__
 RESPONSE_VALUES = ("point_id", "bank_version_id", "role", "language", "mode", "started_at", "submitted_at",
                    "submission_key", "device_hash", "contact_consent", "contact_encrypted", "volunteer_id",
-                   "kiosk_id", "receipt_hash")
+                   "kiosk_id", "receipt_hash", "campaign_id", "channel")
 
 
 @dataclass(frozen=True)
@@ -104,12 +104,14 @@ def submit_connection() -> Connection:
 
 def store_response(form: SurveyForm, claims: FormClaims, *, language: str, device_hash: str | None,
                    mode: str = "self", volunteer_id: int | None = None, kiosk_id: int | None = None,
-                   submitted_at: datetime | None = None, receipt_hash: str | None = None) -> tuple[int, int | None]:
+                   submitted_at: datetime | None = None, receipt_hash: str | None = None,
+                   source: tuple[int, str] | None = None) -> tuple[int, int | None]:
     """Store the form's answers in one transaction; returns (response id, comment id or None).
 
     A resent form (same submission key) stores nothing new and returns the first response's ids.
     Kiosk interviews pass the volunteer, the tablet and, for one sent later from the tablet's outbox,
     the time it was finished. RECEIPT_HASH is the hash of the receipt code shown on the thanks page.
+    SOURCE is (campaign id, channel) for an answer to a follow-up invitation: never the invitation itself.
     """
     phone = normalise_phone(form.contact.data) if form.contact_consent.data else ""
     values = dict(
@@ -126,6 +128,8 @@ def store_response(form: SurveyForm, claims: FormClaims, *, language: str, devic
         volunteer_id=volunteer_id,
         kiosk_id=kiosk_id,
         receipt_hash=receipt_hash,
+        campaign_id=source[0] if source else None,
+        channel=source[1] if source else None,
     )
     values["submitted_at"] = submitted_at or utcnow()
     connection = db.session.connection()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from survey_web.demo import ensure_organisation, ensure_other_sources, ensure_staff
+from survey_web.cli import ensure_other_sources
+from survey_web.demo import ensure_organisation, ensure_staff
 from survey_web.models import ComplaintCase, Finding, HotlineImport, HotlineOrder
 
 
