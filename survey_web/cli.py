@@ -52,6 +52,9 @@ def init_app(app: Flask) -> None:
     from .privacy.cli import retention_group
 
     app.cli.add_command(retention_group)
+    from .staff_survey.cli import staff_survey_group
+
+    app.cli.add_command(staff_survey_group)
 
 
 @click.command()

@@ -11,11 +11,21 @@ from .privacy import DeviceKey
 from .problems import ProblemItem, ProblemList, ProblemNote
 from .responses import Answer, Comment, CommentTheme, Response
 from .review import CommentReview
+from .staff_survey import (
+    RoundStatus,
+    StaffAnswer,
+    StaffCategory,
+    StaffComment,
+    StaffResponse,
+    StaffSurvey,
+    StaffUnit,
+)
 from .users import ROLES, User
 
 __all__ = [
     "ROLES", "Answer", "AuditEvent", "BankVersion", "Comment", "CommentReview", "CommentTheme", "Department",
     "DeviceKey", "Hospital", "IndicatorCell", "IndicatorPeriod", "IndicatorResponses", "KioskDevice", "ProblemItem",
-    "ProblemList", "ProblemNote", "RefusalCount", "Response", "SurveyPoint", "TimestampMixin", "UrgentAlert",
+    "ProblemList", "ProblemNote", "RefusalCount", "Response", "RoundStatus",
+    "StaffAnswer", "StaffCategory", "StaffComment", "StaffResponse", "StaffSurvey", "StaffUnit", "SurveyPoint", "TimestampMixin", "UrgentAlert",
     "User", "utcnow",
 ]
