@@ -15,6 +15,7 @@ NAV = [
     ("office.urgent", _l("Urgent inbox"), OFFICE),
     ("office.problems", _l("Problem list"), OFFICE),
     ("dashboard.reports", _l("Reports"), OFFICE + ("commission",)),
+    ("dashboard.staff_survey", _l("Staff survey"), ("admin", "quality")),
     ("commission.index", _l("Hospitals"), ("commission", "admin")),
     ("kiosk.start", _l("Kiosk"), ("volunteer", "admin")),
     ("admin.index", _l("Administration"), ("admin",)),

@@ -19,9 +19,25 @@ DIMENSION_ORDER = ("workload", "pay", "development", "management", "workplace", 
 
 
 def category_name(code: str) -> str:
-    return {StaffCategory.DOCTOR: _("Doctors"), StaffCategory.NURSE: _("Nurses"),
-            StaffCategory.MEDTECH: _("Medical technicians"), StaffCategory.ADMIN: _("Administrative and support staff"),
-            }.get(code, code)
+    """A staff group's name in the page's language, as the bank's `category` question words it."""
+    from ..i18n import pick
+
+    for option in banks.staff_current().question("category").options:
+        if option.value == code:
+            return pick(option.label)
+    return code
+
+
+def all_groups() -> str:
+    return _("all staff groups")
+
+
+def staff_theme_name(code: str) -> str:
+    """A staff theme's name in the page's language."""
+    from ..i18n import BANK_TAG, current
+
+    theme = staff_themes.theme(code)
+    return theme.name(BANK_TAG.get(current(), "zh-CN")) if theme else code
 
 
 def dimension_name(code: str) -> str:
@@ -129,14 +145,14 @@ def cell_label(cell: Cell, the_plan: Plan, hospital: str) -> str:
                                                          names="、".join(names[:3]), n=len(names) - 3)
     present = {c for (u, c) in the_plan.counts if u in cell.units}
     if set(cell.categories) == present:
-        return f"{org} · {_('all staff groups')}"
+        return f"{org} · {all_groups()}"
     return f"{org} · {'、'.join(category_name(c) for c in cell.categories)}"
 
 
 def filter_label(view: Filter, hospital: str, units: dict[str, Unit]) -> str:
     kind, _sep, value = view.org.partition(":")
     org = {"division": value, "unit": units[value].name if value in units else value}.get(kind, hospital)
-    return f"{org} · {category_name(view.category) if view.category else _('all staff groups')}"
+    return f"{org} · {category_name(view.category) if view.category else all_groups()}"
 
 
 def results(survey: StaffSurvey) -> Results:
