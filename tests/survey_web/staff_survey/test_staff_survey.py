@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 
+import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, inspect, select
 
@@ -24,7 +25,7 @@ from survey_web.staff_survey.results import results
 
 from ...conftest import hidden_fields
 from ...world import login, make_world
-from .world import answer, fill, open_round, unit
+from .world import SCORES, answer, fill, open_round, unit
 
 
 def count(model) -> int:
@@ -81,8 +82,6 @@ def test_a_resent_form_and_a_bot_store_nothing_twice(db, client, app):
     survey = open_round(world)
     token = unit(survey, "CARD").token
     page = client.get(f"/staff-survey/{token}")
-    from .world import SCORES
-
     data = {**hidden_fields(page.get_data(as_text=True)), **SCORES, "q_category": "nurse"}
     assert client.post(f"/staff-survey/{token}", data=data).status_code == 302
     client.delete_cookie("staff_answered")
@@ -100,8 +99,6 @@ def test_a_tampered_or_foreign_form_token_is_refused(db, client):
     world = make_world()
     survey = open_round(world)
     page = client.get(f"/staff-survey/{unit(survey, 'CARD').token}")
-    from .world import SCORES
-
     data = {**hidden_fields(page.get_data(as_text=True)), **SCORES, "q_category": "nurse"}
     reply = client.post(f"/staff-survey/{unit(survey, 'ORTH').token}", data=data)
     assert reply.status_code == 400
@@ -222,3 +219,40 @@ def test_cli_opens_lists_prints_and_closes_a_round(db, app, tmp_path):
     assert runner.invoke(args=["staff-survey", "open", "H1", "2027"]).exit_code != 0
     assert runner.invoke(args=["staff-survey", "close", "H1", "2027"]).exit_code == 0
     assert runner.invoke(args=["staff-survey", "links", "H1", "2099"]).exit_code != 0
+
+
+def test_too_quick_and_rate_limited_answers_are_kept_not_lost(make_app, db):
+    """Too quick: asked again with the answers kept, then accepted; past the per-link limit: asked to wait."""
+    app = make_app(MIN_FILL_SECONDS=60, RATE_LIMIT_POINT="1/minute")
+    with app.app_context():
+        survey = open_round(make_world())
+        token = unit(survey, "CARD").token
+        client = app.test_client()
+        quick = answer(client, token, "doctor", "绩效不透明")
+        assert quick.status_code == 422 and "绩效不透明" in quick.get_data(as_text=True)
+        data = {**hidden_fields(quick.get_data(as_text=True)), **SCORES, "q_category": "doctor",
+                "q_suggestions": "绩效不透明"}
+        assert client.post(f"/staff-survey/{token}", data=data).status_code == 302
+        other = app.test_client()
+        page = other.get(f"/staff-survey/{token}")
+        first_try = {**hidden_fields(page.get_data(as_text=True)), **SCORES, "q_category": "nurse"}
+        first = other.post(f"/staff-survey/{token}", data=first_try)
+        data = {**hidden_fields(first.get_data(as_text=True)), **SCORES, "q_category": "nurse"}
+        limited = other.post(f"/staff-survey/{token}", data=data)
+        assert limited.status_code == 429 and "请稍等一分钟" in limited.get_data(as_text=True)
+        assert any('value="nurse"' in tag and "checked" in tag
+                   for tag in re.findall(r"<input[^>]*>", limited.get_data(as_text=True)))
+        assert count(StaffResponse) == 1
+
+
+@pytest.mark.parametrize(("lang", "expected"), [("zh_TW", "醫務人員滿意度調查"), ("en", "Staff satisfaction survey")])
+def test_the_staff_survey_speaks_the_chosen_language(db, client, lang, expected):
+    """?lang= switches the form; the response records the language."""
+    world = make_world()
+    survey = open_round(world)
+    token = unit(survey, "ORTH").token
+    page = client.get(f"/staff-survey/{token}?lang={lang}")
+    assert expected in page.get_data(as_text=True)
+    data = {**hidden_fields(page.get_data(as_text=True)), **SCORES, "q_category": "admin"}
+    assert client.post(f"/staff-survey/{token}?lang={lang}", data=data).status_code == 302
+    assert db.session.scalar(select(StaffResponse.language)) == lang
