@@ -14,10 +14,9 @@ def results_xlsx(res: Results) -> bytes:
     for kind, group in ((_("Group"), res.cells), (_("Filter"), res.views)):
         for row in group:
             rows.append([kind, row.label, row.figure.n] + [_percent(row.figure.share(d)) for d in res.dimensions])
-    for label in res.hidden:
-        rows.append([_("Not shown"), label, _("merged: under %(k)d", k=res.k)] + [None] * len(res.dimensions))
     subtitle = _("Satisfaction = share of answers of 4 or 5 out of 5. Groups under %(k)d responses are merged "
-                 "upward and never shown; %(n)d responses in all.", k=res.k, n=res.total)
+                 "upward and never shown; %(n)d responses in all.", k=res.k, n=res.total) + " " + _(
+        "%(n)d filters not shown: they would reveal a group under %(k)d", n=res.hidden, k=res.k)
     return to_xlsx(res.survey.title, headers, rows, widths=[10, 44, 10] + [12] * len(res.dimensions),
                    subtitle=subtitle)
 

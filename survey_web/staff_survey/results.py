@@ -91,7 +91,9 @@ class Results:
     total: int
     cells: list[Row]
     views: list[Row]  # the filters that are exact unions of cells (hospital, divisions, units, categories)
-    hidden: list[str]  # filters not shown because they would cut through a group
+    # How many filters are not shown (under 10 or cutting through a group, or nobody at all): only a count,
+    # since naming them would tell which units or staff groups had anyone answer.
+    hidden: int
     comments: list[StaffComments]
     theme_counts: list[tuple[str, int]]
     dimensions: tuple[str, ...] = DIMENSION_ORDER
@@ -169,13 +171,11 @@ def results(survey: StaffSurvey) -> Results:
                 figure.add(pairs[pair])
                 cell_of_pair[pair] = len(cell_rows)
         cell_rows.append(Row(cell_label(cell, the_plan, hospital), figure, cell))
-    views, hidden = [], []
+    views, hidden = [], 0
     for view in the_plan.filters(list(StaffCategory)):
-        if not any(view.matches(p, units) for p in the_plan.counts):
-            continue  # nobody of that kind answered: nothing to show or hide
         cells = the_plan.cells_of(view)
         if cells is None:
-            hidden.append(filter_label(view, hospital, units))
+            hidden += 1
             continue
         figure = Figure()
         for cell in cells:
