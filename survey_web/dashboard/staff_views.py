@@ -17,7 +17,9 @@ from ..extensions import db
 from ..forms import EmptyForm, posted
 from ..models import ProblemList, RoundStatus, StaffComment, StaffResponse, StaffSurvey, StaffUnit
 from ..problems import ledger
+from ..qr import png_bytes
 from ..staff_survey.export import results_xlsx
+from ..staff_survey.links import printed
 from ..staff_survey.results import category_name, dimension_name, response_count, results, staff_theme_name
 from ..web.args import int_arg
 from ..web.flow import back, saved
@@ -49,7 +51,8 @@ def staff_survey():
     chosen = int_arg("round")
     survey = _round_or_404(chosen) if chosen else (rounds[0] if rounds else None)
     closed = survey is not None and survey.status == RoundStatus.CLOSED
-    return render_template("dashboard/staff_survey.html", rounds=rounds, survey=survey, closed=closed,
+    links = printed(survey) if survey is not None and not closed else []
+    return render_template("dashboard/staff_survey.html", rounds=rounds, survey=survey, closed=closed, links=links,
                            res=results(survey) if closed else None,
                            count=response_count(survey) if survey else 0, dimension_name=dimension_name,
                            category_name=category_name, form=EmptyForm(),
@@ -65,6 +68,18 @@ def staff_survey_file(survey_id: int):
     name = f"staff-survey-{survey.code}.xlsx"
     return Response(results_xlsx(results(survey)), headers={"Content-Disposition": f'attachment; filename="{name}"'},
                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@bp.get("/staff-survey/<int:survey_id>/<code>.png")
+@roles_required(*STAFF_OFFICE)
+def staff_survey_qr(survey_id: int, code: str):
+    """A unit's QR code, to print or paste into the department's group chat."""
+    survey = _round_or_404(survey_id)
+    link = next((p for p in printed(survey) if p.code == code), None)
+    if link is None or survey.status != RoundStatus.OPEN:
+        abort(404)
+    return Response(png_bytes(link.url), mimetype="image/png",
+                    headers={"Content-Disposition": f'inline; filename="staff-survey-{survey.code}-{code}.png"'})
 
 
 @bp.post("/staff-survey/comments/<int:comment_id>/move")

@@ -6,17 +6,12 @@ import json
 from pathlib import Path
 
 import click
-from flask import current_app, url_for
 from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Hospital
 from . import service
-
-
-def unit_url(unit) -> str:
-    with current_app.test_request_context():
-        return current_app.config["PUBLIC_BASE_URL"] + url_for("survey.staff_survey", token=unit.token)
+from .links import link_url, printed
 
 
 @click.group("staff-survey")
@@ -63,7 +58,7 @@ def add_unit_command(hospital_code: str, code: str, unit_code: str, name: str, d
     except service.StaffSurveyError as exc:
         raise click.ClickException(str(exc)) from exc
     db.session.commit()
-    click.echo(f"{unit.code} {unit.name}: {unit_url(unit)}")
+    click.echo(f"{unit.code} {unit.name}: {link_url(unit)}")
 
 
 @staff_survey_group.command("links")
@@ -74,17 +69,16 @@ def add_unit_command(hospital_code: str, code: str, unit_code: str, name: str, d
               help="Also write a PNG and an SVG per unit and a printable A4 sheet here.")
 def links_command(hospital_code: str, code: str, as_json: bool, out: Path | None) -> None:
     """List round CODE's department links (anonymous: a link names a department, never a person)."""
-    from ..qr import PrintedPoint, write_all
+    from ..qr import write_all
 
     survey = _round(hospital_code, code)
-    units = [u for u in survey.units if u.active]
-    for unit in units:
-        row = {"code": unit.code, "name": unit.name, "division": unit.division, "url": unit_url(unit)}
+    sheets = printed(survey)
+    for sheet in sheets:
+        row = {"code": sheet.code, "name": sheet.name, "division": sheet.department, "url": sheet.url}
         click.echo(json.dumps(row, ensure_ascii=False) if as_json else
-                   f"{unit.code:<10} {unit.division} · {unit.name}  {row['url']}")
+                   f"{sheet.code:<10} {sheet.department} · {sheet.name}  {sheet.url}")
     if out:
-        printed = [PrintedPoint(u.code, survey.hospital.name, u.division, u.name, unit_url(u)) for u in units]
-        files = write_all(printed, out, template="qr/staff_sheet.html", title=survey.title)
+        files = write_all(sheets, out, template="qr/staff_sheet.html", title=survey.title)
         click.echo(f"wrote {len(files)} files to {out}; print {out / 'print-a4.html'}", err=as_json)
 
 

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from survey_web.extensions import db as _db
 from survey_web.models import StaffResponse
+from survey_web.staff_survey import service
 
 from ...browser import PHONE, axe_violations, chromium, live_server, screenshot
 from ...world import PASSWORD, make_world
@@ -59,7 +60,8 @@ def test_the_office_reads_the_demo_round(make_app):
     with app.app_context():
         world = make_world()
         hospital = ensure_organisation()
-        ensure_staff_survey(hospital)
+        demo_round = ensure_staff_survey(hospital).id
+        next_round = service.open_round(hospital, "2027", "2027年度医务人员满意度调查").id
         _db.session.commit()
         assert world.users["admin"]
     with live_server(app) as base, chromium() as browser:
@@ -69,7 +71,11 @@ def test_the_office_reads_the_demo_round(make_app):
         page.fill("input[name=password]", PASSWORD)
         page.locator("form button[type=submit]").click()
         page.wait_for_load_state()
-        page.goto(f"{base}/dashboard/staff-survey")
+        page.goto(f"{base}/dashboard/staff-survey?round={next_round}")  # open: the links to hand out
+        assert page.locator("a:has-text('PNG')").count() == 6  # one per department of the demo hospital
+        assert axe_violations(page) == []
+        screenshot(page, "staff-survey-dashboard-open-round")
+        page.goto(f"{base}/dashboard/staff-survey?round={demo_round}")
         html = page.content()
         assert "2026年度医务人员满意度调查" in html and "急诊科" in html
         assert '<th scope="row">放射科' not in html  # 7 responses: never a row of its own,

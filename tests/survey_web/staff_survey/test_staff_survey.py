@@ -149,7 +149,7 @@ def test_the_dashboard_section_is_for_the_office_only(db, client):
     client2 = client.application.test_client()
     login(client2, "quality")
     page = client2.get("/dashboard/staff-survey").get_data(as_text=True)
-    assert "23" in page and "心内科" not in page  # open: a count, no groups
+    assert "23" in page and "工作负荷" not in page  # open: a count and the links, no figures
     service.close_round(survey)
     db.session.commit()
     page = client2.get("/dashboard/staff-survey").get_data(as_text=True)
@@ -256,3 +256,20 @@ def test_the_staff_survey_speaks_the_chosen_language(db, client, lang, expected)
     data = {**hidden_fields(page.get_data(as_text=True)), **SCORES, "q_category": "admin"}
     assert client.post(f"/staff-survey/{token}?lang={lang}", data=data).status_code == 302
     assert db.session.scalar(select(StaffResponse.language)) == lang
+
+
+def test_the_office_hands_out_links_and_qr_codes_while_a_round_is_open(db, client):
+    """An open round lists each department's link and serves its QR code as a PNG; a closed one does not."""
+    world = make_world()
+    survey = open_round(world)
+    login(client, "quality")
+    page = client.get("/dashboard/staff-survey").get_data(as_text=True)
+    card = unit(survey, "CARD")
+    assert f"http://survey.test/staff-survey/{card.token}" in page and "财务科" in page
+    png = client.get(f"/dashboard/staff-survey/{survey.id}/CARD.png")
+    assert png.status_code == 200 and png.data.startswith(b"\x89PNG")
+    assert client.get(f"/dashboard/staff-survey/{survey.id}/NOPE.png").status_code == 404
+    service.close_round(survey)
+    db.session.commit()
+    assert client.get(f"/dashboard/staff-survey/{survey.id}/CARD.png").status_code == 404
+    assert card.token not in client.get("/dashboard/staff-survey").get_data(as_text=True)
