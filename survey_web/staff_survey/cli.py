@@ -9,7 +9,7 @@ import click
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Hospital
+from ..models import Hospital, RoundStatus
 from . import service
 from .links import link_url, printed
 
@@ -72,6 +72,8 @@ def links_command(hospital_code: str, code: str, as_json: bool, out: Path | None
     from ..qr import write_all
 
     survey = _round(hospital_code, code)
+    if survey.status == RoundStatus.CLOSED:
+        click.echo(f"round {code} is closed: these links no longer take answers", err=True)
     sheets = printed(survey)
     for sheet in sheets:
         row = {"code": sheet.code, "name": sheet.name, "division": sheet.department, "url": sheet.url}
