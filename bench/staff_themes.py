@@ -1,7 +1,7 @@
 """Quality and speed of the staff-comment themes (analysis/staff.py) on the labelled set written for the project.
 
-Reads analysis/eval/staff_labelled.jsonl (70 staff comments written for this project, each with the themes a
-reader gives it; see analysis/eval/staff_labelled.md), classifies every one and prints per-theme precision,
+Reads analysis/eval/staff/staff_labelled.jsonl (70 staff comments written for this project, each with the themes a
+reader gives it; see analysis/eval/staff/README.md), classifies every one and prints per-theme precision,
 recall and F1, their micro average, the share of comments whose theme set is exactly right, and the median
 time per comment over --runs passes.
 Usage: python bench/staff_themes.py [--runs 5]
@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 from analysis import staff  # noqa: E402
 
-LABELLED = ROOT / "analysis" / "eval" / "staff_labelled.jsonl"
+LABELLED = ROOT / "analysis" / "eval" / "staff" / "staff_labelled.jsonl"
 
 
 def main() -> None:

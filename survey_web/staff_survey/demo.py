@@ -33,7 +33,7 @@ MIX = {"临床科室": (35, 60, 5, 0), "医技科室": (5, 0, 85, 10), "行政�
 BASE = {"workload": 0.45, "pay": 0.42, "development": 0.62, "management": 0.66, "workplace": 0.68,
         "work_safety": 0.58, "overall": 0.74}
 OFFSET = {"ED": -0.15, "ICU": -0.08, "CARD": 0.06, "LOG": 0.05}
-LABELLED = Path(__file__).resolve().parents[2] / "analysis" / "eval" / "staff_labelled.jsonl"
+LABELLED = Path(__file__).resolve().parents[2] / "analysis" / "eval" / "staff" / "staff_labelled.jsonl"
 
 
 def ensure_staff_survey(hospital: Hospital, seed: int = 2026) -> StaffSurvey:

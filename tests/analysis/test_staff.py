@@ -10,7 +10,7 @@ import pytest
 from analysis import staff
 from analysis.taxonomy import load_taxonomy
 
-LABELLED = Path(staff.__file__).with_name("eval") / "staff_labelled.jsonl"
+LABELLED = Path(staff.__file__).with_name("eval") / "staff" / "staff_labelled.jsonl"
 
 
 def test_the_staff_taxonomy_is_its_own():
