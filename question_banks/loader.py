@@ -45,8 +45,9 @@ _TYPE_REQUIRED = {"scale": ("text", "dimension"), "choice": ("text", "options"),
 _ALL_QUESTION_KEYS = tuple(dict.fromkeys(k for keys in _TYPE_KEYS.values() for k in keys))
 _BANK_KEYS = ("code", "title", "intro", "thanks", "questions")
 # A bank may say who answers it (a family-area point knows its respondents are family): then the
-# survey does not ask "您是" again.
-RESPONDENTS = ("patient", "family")
+# survey does not ask "您是" again. A `staff` bank is the staff satisfaction survey: never offered at a
+# patients' survey point (survey_web.banks keeps it apart).
+RESPONDENTS = ("patient", "family", "staff")
 # The answer scale measures satisfaction, so every wording of a scale question must ask about it: a
 # yes/no question ("护士来得快吗？") offered 很满意…很不满意 does not fit its answers.
 SATISFACTION_WORDS = {"zh-CN": ("满意",), "zh-TW": ("滿意",), "en": ("satisf", "happy")}

@@ -20,6 +20,8 @@ DIMENSIONS: tuple[str, ...] = (
     "appointment", "waiting", "environment", "wayfinding", "privacy", "doctor", "nurse",
     "tests", "pharmacy", "billing", "food", "parking", "family", "overall", "recommend",
     "admission", "discharge", "followup",
+    # the staff survey's (医务人员满意度): a bank with `respondent: staff` asks these
+    "workload", "pay", "development", "management", "workplace", "work_safety",
 )
 THEMES: tuple[str, ...] = (
     "parking", "waiting", "appointment", "billing", "attitude", "communication", "clinical",

@@ -21,12 +21,20 @@ _by_version: dict[tuple[str, int], Bank] = {}
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["banks"] = load_banks(app.config.get("QUESTION_BANKS_DIR"))
+    # Staff-survey banks (respondent: staff) live apart, so no patient page, figure or list ever meets them.
+    loaded = load_banks(app.config.get("QUESTION_BANKS_DIR"))
+    app.extensions["banks"] = {code: bank for code, bank in loaded.items() if bank.respondent != "staff"}
+    app.extensions["staff_banks"] = {code: bank for code, bank in loaded.items() if bank.respondent == "staff"}
 
 
 def current(code: str) -> Bank:
     """The bank as its YAML file says today."""
     return current_app.extensions["banks"][code]
+
+
+def staff_current(code: str = "staff") -> Bank:
+    """The staff-survey bank CODE as its YAML file says today."""
+    return current_app.extensions["staff_banks"][code]
 
 
 def all_current() -> dict[str, Bank]:

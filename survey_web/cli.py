@@ -59,6 +59,10 @@ def init_app(app: Flask) -> None:
 
     app.cli.add_command(followup_group)
 
+    from .staff_survey.cli import staff_survey_group
+
+    app.cli.add_command(staff_survey_group)
+
 
 @click.command()
 @click.option("--days", default=92, show_default=True, help="Days of synthetic responses.")

@@ -64,6 +64,9 @@ def ensure_organisation() -> Hospital:
             if point_code not in have:
                 db.session.add(SurveyPoint(department=department, code=point_code, name=point_name, bank_code=bank))
     db.session.commit()
+    from .staff_survey.demo import ensure_staff_survey
+
+    ensure_staff_survey(hospital)
     return hospital
 
 

@@ -19,6 +19,7 @@ NAV = [
     ("complaints_office.figures", _l("Complaint figures"), ("commission",)),
     ("office.findings", _l("Findings"), OFFICE + ("complaints",)),
     ("dashboard.reports", _l("Reports"), OFFICE + ("commission",)),
+    ("dashboard.staff_survey", _l("Staff survey"), ("admin", "quality")),
     ("commission.index", _l("Hospitals"), ("commission", "admin")),
     ("kiosk.start", _l("Kiosk"), ("volunteer", "admin")),
     ("admin.index", _l("Administration"), ("admin",)),

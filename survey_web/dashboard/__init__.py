@@ -7,4 +7,4 @@ from ..reporting.format import template_helpers
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 bp.context_processor(template_helpers)
 
-from . import drill, reports, routes  # noqa: E402,F401
+from . import drill, reports, routes, staff_views  # noqa: E402,F401

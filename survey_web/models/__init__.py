@@ -22,6 +22,15 @@ from .problems import (
 )
 from .responses import Answer, Comment, CommentTheme, Response
 from .review import CommentReview
+from .staff_survey import (
+    RoundStatus,
+    StaffAnswer,
+    StaffCategory,
+    StaffComment,
+    StaffResponse,
+    StaffSurvey,
+    StaffUnit,
+)
 from .users import ROLES, User
 
 __all__ = [
@@ -59,6 +68,13 @@ __all__ = [
     "ROLES",
     "RefusalCount",
     "Response",
+    "RoundStatus",
+    "StaffAnswer",
+    "StaffCategory",
+    "StaffComment",
+    "StaffResponse",
+    "StaffSurvey",
+    "StaffUnit",
     "SurveyPoint",
     "TimestampMixin",
     "UrgentAlert",

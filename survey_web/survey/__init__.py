@@ -9,4 +9,4 @@ bp = Blueprint("survey", __name__)
 # with a message instead of failing before the view can keep them.
 csrf.exempt(bp)
 
-from . import followup_views, receipt_views, routes  # noqa: E402,F401
+from . import followup_views, receipt_views, routes, staff_views  # noqa: E402,F401

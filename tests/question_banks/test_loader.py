@@ -121,8 +121,8 @@ def bank_error(path: Path, *fragments: str) -> str:
 # --- shipped data ---------------------------------------------------------------------------
 
 def test_all_shipped_banks_load(banks: dict[str, Bank]) -> None:
-    """The five banks load from the package folder, keyed by their code."""
-    assert sorted(banks) == sorted(SHIPPED)
+    """The five patient banks and the staff bank load from the package folder, keyed by their code."""
+    assert sorted(banks) == sorted((*SHIPPED, "staff"))
     assert all(isinstance(bank, Bank) for bank in banks.values())
 
 
@@ -177,8 +177,8 @@ def test_shared_question_codes_mean_the_same_in_every_bank(banks: dict[str, Bank
 
 
 def test_cross_bank_indicators_are_present_everywhere(banks: dict[str, Bank]) -> None:
-    """overall, recommend, comment, doctor and nurse communication exist in every bank."""
-    for bank in banks.values():
+    """overall, recommend, comment, doctor and nurse communication exist in every patient bank."""
+    for bank in (banks[code] for code in SHIPPED):
         for code in ("overall", "recommend", "comment", "doctor_communication",
                      "nurse_communication"):
             bank.question(code)
@@ -186,7 +186,7 @@ def test_cross_bank_indicators_are_present_everywhere(banks: dict[str, Bank]) ->
 
 def test_recommend_is_the_same_three_way_choice_everywhere(banks: dict[str, Bank]) -> None:
     """Willingness to recommend is always 愿意 / 不确定 / 不愿意 with identical wording."""
-    recommends = [bank.question("recommend") for bank in banks.values()]
+    recommends = [banks[code].question("recommend") for code in SHIPPED]
     first = recommends[0]
     assert first.type == "choice"
     assert [o.value for o in first.options] == ["willing", "unsure", "unwilling"]
@@ -307,7 +307,31 @@ def test_content_hash_changes_when_content_changes(tmp_path: Path, change: Any) 
     assert load_bank(write(tmp_path, changed)).content_hash() != before
 
 
-@pytest.mark.parametrize("code", SHIPPED)
+STAFF_DIMENSIONS = {"workload", "pay", "development", "management", "workplace", "work_safety", "overall"}
+
+
+def test_the_staff_bank_covers_the_staff_dimensions(banks: dict[str, Bank]) -> None:
+    """The staff bank (respondent: staff) asks every staff dimension, the staff group first and required,
+    in three languages, with one free-text question last."""
+    bank = banks["staff"]
+    assert bank.respondent == "staff"
+    assert {q.dimension for q in bank.scale_questions} == STAFF_DIMENSIONS
+    first = bank.questions[0]
+    assert (first.code, first.type, first.required) == ("category", "choice", True)
+    assert [o.value for o in first.options] == ["doctor", "nurse", "medtech", "admin"]
+    assert bank.comment_question is bank.questions[-1]
+    assert 10 <= len(bank.questions) <= 14
+
+
+def test_a_bank_may_not_name_an_unknown_respondent(tmp_path: Path) -> None:
+    """respondent is one of patient, family, staff."""
+    data = valid_bank()
+    data["respondent"] = "visitor"
+    with pytest.raises(BankError, match=r"field 'respondent' must be one of: patient, family, staff"):
+        load_bank(write(tmp_path, data))
+
+
+@pytest.mark.parametrize("code", (*SHIPPED, "staff"))
 def test_from_dict_round_trips(banks: dict[str, Bank], code: str) -> None:
     """Bank.from_dict(bank.to_dict()), even through JSON, rebuilds an equal bank."""
     bank = banks[code]
