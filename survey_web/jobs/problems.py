@@ -14,7 +14,10 @@ import logging
 from flask import current_app
 from sqlalchemy import select
 
+from ..complaints.evidence import problem_evidence as complaint_evidence
+from ..complaints.hotline.evidence import problem_evidence as hotline_evidence
 from ..extensions import db
+from ..findings.evidence import problem_evidence as finding_evidence
 from ..models import Hospital
 from ..models.problems import ProblemList
 from ..problems.evidence import Evidence
@@ -27,15 +30,28 @@ from .context import job_context
 log = logging.getLogger(__name__)
 
 
+def other_sources(hospital_id: int, month: str) -> list[Evidence]:
+    """The month's complaints, hotline work orders and findings as problem-list evidence.
+
+    Sibling domain packages cannot import each other, so the job layer joins them: each source gives plain
+    dicts (`complaints.evidence`, `complaints.hotline.evidence`, `findings.evidence`).
+    """
+    rows = [*complaint_evidence(hospital_id, month), *hotline_evidence(hospital_id, month),
+            *finding_evidence(hospital_id, month)]
+    return [Evidence.from_dict(row) for row in rows]
+
+
 def generate_month_job(hospital_id: int, month: str, refresh: bool = False, user_id: int | None = None,
                        evidence: list[dict] | None = None) -> str:
     """RQ job: the hospital's and its departments' lists for MONTH; safe to run twice.
 
-    EVIDENCE are other sources' voices as plain dicts (complaints, hotline work orders, findings:
-    keys of `problems.evidence.Evidence`); they are clustered with the survey comments.
+    EVIDENCE are other sources' voices as plain dicts (keys of `problems.evidence.Evidence`); without it the
+    month's complaints, hotline work orders and findings are read here. They are clustered with the survey
+    comments.
     """
     with job_context():
-        extra = [Evidence.from_dict(row) for row in evidence or ()]
+        extra = (other_sources(hospital_id, month) if evidence is None
+                 else [Evidence.from_dict(row) for row in evidence])
         workers = int(current_app.config.get("PROBLEM_CLUSTER_WORKERS", 1))
         results = generate_hospital(hospital_id, month, refresh=refresh, user_id=user_id, extra_evidence=extra,
                                     workers=workers)

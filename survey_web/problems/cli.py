@@ -89,10 +89,13 @@ def problem_list_group(ctx: click.Context, month: str | None, hospital_code: str
 @click.option("--regenerate", is_flag=True, help="Refresh drafts of lists that exist already.")
 def generate_command(month_text: str, hospital_code: str | None, regenerate: bool) -> None:
     """Generate the hospital and department lists of a month (idempotent: cron may run it daily)."""
+    from ..jobs.problems import other_sources  # it joins the other domains' evidence
+
     month = _month(month_text)
     hospitals = [hospital_by_code(hospital_code)] if hospital_code else list(db.session.scalars(select(Hospital)))
     for hospital in hospitals:
-        for made, outcome in generate_hospital(hospital.id, month, refresh=regenerate):
+        extra = other_sources(hospital.id, month)
+        for made, outcome in generate_hospital(hospital.id, month, refresh=regenerate, extra_evidence=extra):
             scope = made.department.code if made.department else "hospital"
             click.echo(f"{hospital.code} {month} {scope}: {outcome}, {len(made.items)} items")
 
