@@ -46,3 +46,19 @@ def test_urgent_confusion_counts_per_reason_and_prints() -> None:
     text = format_scorecard(card)
     assert "short (<=60)" in text and "web-*" in text
     assert "safety       tp   1  fn   1  fp   1" in text
+
+
+def test_urgent_context_cues_count_outcomes_thanks_and_news() -> None:
+    """The urgent stacker's context cues: an outcome and a fault; thanks (感谢, 抢救过来, 转危为安, 锦旗); news."""
+    from analysis.normalize import normalize
+    from analysis.urgent import CUES, cue_counts
+
+    def cues(text: str) -> dict[str, int]:
+        return dict(zip(CUES, cue_counts(normalize(text)), strict=True))
+
+    death = cues("父亲在急诊等了三个小时没人管，最后抢救无效去世了")
+    assert death["outcome"] == 2 and death["fault"] == 1 and death["thanks"] == 0
+    rescue = cues("感謝急診科連夜搶救過來，轉危為安，送上錦旗")  # traditional script is normalised first
+    assert rescue["thanks"] == 4 and rescue["outcome"] == 0
+    assert cues("据报道，某地医院发生医闹事件，警方已介入")["reported"] == 2
+    assert sum(cue_counts(normalize("医生很好"))) == 0
