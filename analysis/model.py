@@ -18,7 +18,7 @@ from analysis.threads import single_threaded
 from analysis.uncertainty import uncertainty
 from analysis.urgent import LexiconHit, lexicon_scan
 
-MODEL_FORMAT = 6  # bump whenever the pickled structure or features change
+MODEL_FORMAT = 7  # bump whenever the pickled structure or features change
 BATCH_SIZE = 2000
 # Without a lexicon hit, two kinds of comment need a confident classifier before they alarm anyone:
 # a signal seen only negated ("拒收红包") and a comment whose every theme is praise ("核对很仔细，很放心").
@@ -59,16 +59,22 @@ class RawPredictions:
         return 1.0 / (1.0 + np.exp(-self.theme_logits))
 
 
-def urgent_features(cls_prob: np.ndarray, hits: list[LexiconHit], length: np.ndarray,
-                    alarm_logits: np.ndarray) -> np.ndarray:
-    """Urgent decision features: classifier log-odds, lexicon hits per reason, negated-only, length, and the
-    calibrated log-odds of the alarm themes (safety, ethics, privacy)."""
-    from analysis.urgent import REASONS
+def _logodds(p: np.ndarray) -> np.ndarray:
+    q = np.clip(p, 1e-4, 1 - 1e-4)
+    return np.log(q / (1 - q))
 
-    p = np.clip(cls_prob, 1e-4, 1 - 1e-4)
-    f = np.zeros((len(hits), 4 + len(REASONS) + alarm_logits.shape[1]))
-    f[:, 4 + len(REASONS):] = np.clip(alarm_logits, -10, 10)
-    f[:, 0] = np.log(p / (1 - p))
+
+def urgent_features(cls_prob: np.ndarray, hits: list[LexiconHit], length: np.ndarray,
+                    alarm_logits: np.ndarray, preps: list[Prepared]) -> np.ndarray:
+    """Urgent decision features: classifier log-odds, lexicon hits per reason, negated-only, length, the
+    calibrated log-odds of the alarm themes (safety, ethics, privacy) and the context cues (``urgent.CUES``)."""
+    from analysis.urgent import CUES, REASONS, cue_counts
+
+    base = 4 + len(REASONS) + alarm_logits.shape[1]
+    f = np.zeros((len(hits), base + len(CUES)))
+    f[:, 4 + len(REASONS):base] = np.clip(alarm_logits, -10, 10)
+    f[:, base:] = np.log1p(np.array([cue_counts(pr.plain) for pr in preps], dtype=np.float64).reshape(-1, len(CUES)))
+    f[:, 0] = _logodds(cls_prob)
     for i, hit in enumerate(hits):
         f[i, 1] = bool(hit.reasons)
         f[i, 2] = bool(hit.negated) and not hit.reasons
@@ -187,7 +193,8 @@ class Model:
         """Probability that each comment is urgent, from the text classifier and the lexicon together."""
         cls = self.urgent.predict_proba(raw.doc_matrix)[:, 1]
         alarm = [self.codes.index(c) for c in sorted(ALARM_THEMES) if c in self.codes]
-        feats = urgent_features(cls, raw.hits, length_feature(doc_groups(raw.preps)), raw.theme_logits[:, alarm])
+        feats = urgent_features(cls, raw.hits, length_feature(doc_groups(raw.preps)), raw.theme_logits[:, alarm],
+                                raw.preps)
         return self.urgent_stack.predict_proba(feats)[:, 1]
 
     def is_urgent(self, hit: LexiconHit, prob: float, generic: bool, praise_only: bool = False) -> bool:

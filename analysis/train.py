@@ -38,6 +38,9 @@ VAL_WEIGHT = 2.0  # a validation comment, relative to a real out-of-fold trainin
 URGENT_RECALL_TARGET = 0.95  # on written text, where the lexicon was curated
 REAL_URGENT_RECALL_TARGET = 0.90  # on real text: the office's target; real precision falls fast above it
 MIN_REAL_URGENT = 8  # real urgent comments needed before the urgent threshold is tuned on real text only
+URGENT_REAL_BOOST = 4.0  # real comments weigh this much more again in the urgent text classifier
+URGENT_STACK_REAL_BOOST = 1.0  # ... and in the urgent stacker (more over-fits the few real urgent rows)
+THRESHOLD_WRITTEN_WEIGHT = 1.0  # written rows' share in tuning theme thresholds (real text is what they serve)
 FALLBACK_MARGINS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0)
 
 
@@ -115,10 +118,11 @@ def urgent_threshold(prob: np.ndarray, y: np.ndarray, w: np.ndarray, target: flo
 
 def train_model(examples: list[Example], codes: tuple[str, ...], theme_words: dict[str, tuple[str, ...]],
                 version: str = "dev", validation: list[Example] | None = None,
-                real_weight: float = REAL_WEIGHT) -> tuple[Model, dict[str, Any]]:
+                real_weight: float | None = None) -> tuple[Model, dict[str, Any]]:
     """Train every component on ``examples`` (tuning also on ``validation``); returns the model and tuning info."""
     with single_threaded():
-        return _train(examples, codes, theme_words, version, validation or [], real_weight)
+        return _train(examples, codes, theme_words, version, validation or [],
+                      REAL_WEIGHT if real_weight is None else real_weight)
 
 
 def _train(examples: list[Example], codes: tuple[str, ...], theme_words: dict[str, tuple[str, ...]],
@@ -158,12 +162,15 @@ def _train(examples: list[Example], codes: tuple[str, ...], theme_words: dict[st
     hits = [lexicon_scan(p.plain) for p in preps]
     u = sp.hstack([x, urgent_lexicon_matrix(hits)], format="csr")
     yu = np.array([ex.urgent for ex in examples], dtype=np.int8)
-    ufolds, uparts = _oof(n, lambda tr, te: _fit_binary(x[tr], yu[tr], URGENT_C, w[tr]).predict_proba(x[te])[:, 1])
+    real = np.array([ex.is_real for ex in examples])
+    wu = w * np.where(real, URGENT_REAL_BOOST, 1.0)
+    ufolds, uparts = _oof(n, lambda tr, te: _fit_binary(x[tr], yu[tr], URGENT_C, wu[tr]).predict_proba(x[te])[:, 1])
     oof_u = _stitch(n, ufolds, uparts)
-    urgent = _fit_binary(x, yu, URGENT_C, w)
+    urgent = _fit_binary(x, yu, URGENT_C, wu)
     alarm = [codes.index(c) for c in sorted(ALARM_THEMES) if c in codes]
-    ufeats = urgent_features(oof_u, hits, length, oof_logits[:, alarm])
-    urgent_stack = _fit_binary(ufeats, yu, URGENT_STACK_C, w, balanced=False)
+    ufeats = urgent_features(oof_u, hits, length, oof_logits[:, alarm], preps)
+    urgent_stack = _fit_binary(ufeats, yu, URGENT_STACK_C, w * np.where(real, URGENT_STACK_REAL_BOOST, 1.0),
+                               balanced=False)
 
     reason_idx = [i for i, ex in enumerate(examples) if ex.urgent and ex.urgent_reason]
     reasons = [examples[i].urgent_reason for i in reason_idx]
@@ -198,8 +205,9 @@ def _train(examples: list[Example], codes: tuple[str, ...], theme_words: dict[st
         tune_u = np.r_[u_prob, model.urgent_probability(vraw)]
         tune_yu = np.r_[yu, [ex.urgent for ex in validation]]
         tune_real = np.r_[tune_real, [ex.is_real for ex in validation]]
+    thr_w = tune_w * np.where(tune_real, 1.0, THRESHOLD_WRITTEN_WEIGHT)
     model.logit_thresholds = np.array(
-        [best_threshold(tune_logits[:, t], tune_y[:, t], tune_w) for t in range(len(codes))])
+        [best_threshold(tune_logits[:, t], tune_y[:, t], thr_w) for t in range(len(codes))])
     real_urgent = int((tune_yu * tune_real).sum())
     if real_urgent >= MIN_REAL_URGENT:  # enough real urgent comments: the office's recall is measured on real text
         model.urgent_threshold = urgent_threshold(tune_u, tune_yu, tune_real.astype(float), REAL_URGENT_RECALL_TARGET)

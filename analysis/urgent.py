@@ -86,3 +86,26 @@ def lexicon_scan(plain: str) -> LexiconHit:
             if seen_negated:
                 hit.negated.append(reason)
     return hit
+
+
+# Context cues for the urgent decision (evidence for the stacker, never a verdict on their own). Real letters
+# that alarm wrongly tell of rescue with thanks, report news, speculate, or complain of cost or waiting; real
+# urgent letters name an outcome (death, deterioration, a missed diagnosis) the reason lexicon cannot list.
+CUES: dict[str, str] = {
+    "outcome": r"死亡|去世|身亡|离世|过世|病逝|抢救无效|无力回天|没了呼吸|没有了呼吸|心跳停止|呼吸停止|休克|昏迷|"
+               r"瘫痪|残疾|截肢|植物人|丧命|送命|人没了|走了|不治|死了|死在|夭折|胎死|猝死",
+    "fault": r"误诊|漏诊|延误|耽误|耽搁|拖延|没人管|没人理|不管不顾|见死不救|拒收|拒诊|不收治|推诿|恶化|加重|"
+             r"越来越(?:严重|重|差)|出了问题|后遗症|并发症|事故|责任|讨个说法|讨说法|要个说法|鉴定|起诉|赔偿|投诉",
+    "thanks": r"感谢|谢谢|感激|感恩|锦旗|妙手回春|救了|救回|抢救(?:了|过来|回来|成功)|转危为安|脱离(?:了)?危险|"
+              r"化险为夷|救命恩人|华佗|白衣天使|医德高尚",
+    "reported": r"记者|据悉|报道|新闻|网友|据了解|日讯|通报|回应|院方表示|警方|官方|消息|转载|发布",
+    "hypothetical": r"如果|万一|假如|要是|假设|担心|害怕|怕|会不会|可能会|以免|建议|希望",
+    "cost": r"费用|太贵|收费|价格|多少钱|医保|报销|自费|花了|元",
+    "wait": r"排队|等了|等候|挂号|挂不上|号源|预约",
+}
+_CUE_RE = {name: re.compile(pat) for name, pat in CUES.items()}
+
+
+def cue_counts(plain: str) -> list[int]:
+    """Matches of each context cue (``CUES`` order) in normalised text."""
+    return [len(rx.findall(plain)) for rx in _CUE_RE.values()]
