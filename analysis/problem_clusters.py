@@ -106,7 +106,8 @@ class Group:
 
     @property
     def count(self) -> int:
-        return len(self.voices)
+        """Distinct voices: a complaint about two departments is one voice listed under each."""
+        return len({(v.kind, v.ref_id) for v in self.voices})
 
     def departments(self) -> list[tuple[int, int]]:
         """(department id, voices) most first."""
@@ -194,10 +195,14 @@ def month_groups(voices: Iterable[Voice], known: Sequence[Known] = (), decisions
     smaller than MIN_SUPPORT are dropped (the caller applies the list's own, higher threshold).
     """
     by_theme: dict[str, list[Voice]] = defaultdict(list)
-    serious: list[Group] = []
+    serious: dict[tuple[str, str, int], Group] = {}  # one group per serious voice and theme
     for voice in voices:
         if voice.serious:
-            serious.append(_serious_group(voice))
+            key = (voice.theme, voice.kind, voice.ref_id)
+            if key in serious:
+                serious[key].voices.append(voice)  # the same complaint under another department
+            else:
+                serious[key] = _serious_group(voice)
         else:
             by_theme[voice.theme].append(voice)
     results = cluster_batches({theme: [v.text for v in vs] for theme, vs in by_theme.items()}, workers=workers)
@@ -227,8 +232,8 @@ def month_groups(voices: Iterable[Voice], known: Sequence[Known] = (), decisions
             group.prev_count = found.prev_count if found else 0
             group.trend = _trend(group.count, found, responses, prev_responses)
             out.append(group)
-    for group in serious:
+    for group in serious.values():
         group.trend = Trend.RECURRING if any(k.cluster_id == group.cluster_id and k.closed for k in known) \
             else Trend.NEW
-    return sorted(out, key=lambda g: (-g.count, g.theme, g.cluster_id)) + serious
+    return sorted(out, key=lambda g: (-g.count, g.theme, g.cluster_id)) + list(serious.values())
 

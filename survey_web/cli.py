@@ -72,7 +72,10 @@ def demo(days: int, per_day: int) -> None:
     from .complaints.demo import generate_complaints
     from .demo import ensure_organisation, ensure_staff, generate_responses
     from .jobs.classify import classify_pending_now
+    from .jobs.problems import other_sources
     from .problems.demo import seed_history
+    from .problems.generate import generate_hospital
+    from .timeutil import previous_month
 
     if current_app.config["PRODUCTION"]:
         raise click.ClickException("the demo creates known passwords; it does not run with PRODUCTION=true")
@@ -88,6 +91,9 @@ def demo(days: int, per_day: int) -> None:
     click.echo(f"{generate_complaints(hospital)} new complaint cases")
     orders, findings = ensure_other_sources(hospital)
     click.echo(f"{len(orders)} new hotline work orders, {findings} new findings from other sources")
+    month = previous_month()  # last month's lists draw on every source: survey, complaints, hotline, findings
+    for made, outcome in generate_hospital(hospital.id, month, extra_evidence=other_sources(hospital.id, month)):
+        click.echo(f"problem list {month} {made.department.code if made.department else 'hospital'}: {outcome}")
     click.echo("demo sign-ins at /staff/login (username / password):")
     for username, role, password in sign_ins:
         click.echo(f"  {username:<11} {password:<22} {role}")

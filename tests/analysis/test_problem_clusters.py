@@ -96,3 +96,13 @@ def test_a_suggested_measure_is_not_a_decided_one():
         next_status("draft", "accept", fields)
     assert refused.value.missing == ("measure",)
     assert next_status("draft", "accept", {**fields, "measure": text.removeprefix("【建议】")}) == "open"
+
+
+def test_a_serious_voice_about_two_departments_is_one_problem_counted_once():
+    """A complaint concerning two departments reaches the list once per department: one group, one voice."""
+    from analysis.problem_clusters import Voice, month_groups
+
+    voices = [Voice("complaint", 7, "attitude", "护士当众辱骂病人家属。", department, None, True) for department in (1, 2)]
+    groups = month_groups(voices)
+    assert [(g.cluster_id, g.count, g.serious) for g in groups] == [("complaint-7", 1, True)]
+    assert sorted(d for d, _ in groups[0].departments()) == [1, 2]
