@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Flask, has_request_context, request
 from flask_babel import get_locale
+from jinja2 import pass_environment
+from jinja2.filters import do_truncate
 
 from analysis.taxonomy import THEMES
 
@@ -70,7 +72,16 @@ def theme_name(code: str | None, locale: str | None = None, missing: str | None 
     return theme.name(BANK_TAG.get(locale or current(), "zh-CN"))
 
 
+@pass_environment
+def truncate_text(env, text: str, length: int = 255, killwords: bool = True, end: str = "…", leeway: int = 0) -> str:
+    """Jinja's `truncate` for Chinese: cut at LENGTH characters with "…", not back to the last space (a text
+    like "1. 在门诊大厅设志愿者…" would otherwise shrink to "1....")."""
+    return do_truncate(env, text, length, killwords, end, leeway)
+
+
 def init_app(app: Flask) -> None:
+    app.jinja_env.filters["truncate"] = truncate_text
+
     @app.after_request
     def remember_language(response):
         chosen = normalise(request.args.get("lang"))
