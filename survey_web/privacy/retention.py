@@ -6,6 +6,7 @@
   or the submission when there was nothing to follow up. An open follow-up keeps it, up to the text's period.
 - Device-hash keys go once the duplicate window no longer needs them (`device_keys`).
 - A complaint case's name and phone number go RETENTION_CONTACT_DAYS after the case closed (complaints/privacy.py).
+- A staff survey comment's text goes RETENTION_COMMENT_DAYS after the day it was answered (staff_survey/service.py).
 
 `purge()` is idempotent: the worker runs it from its periodic tick, embedded mode from cron.
 """
@@ -21,6 +22,7 @@ from .. import audit
 from ..complaints.privacy import remove_closed_contacts
 from ..extensions import db
 from ..models import Comment, Response, UrgentAlert, utcnow
+from ..staff_survey.service import remove_old_texts
 from . import device_keys
 from .forget import drop_quotes
 
@@ -66,6 +68,7 @@ def purge(now: datetime | None = None) -> dict:
         "contacts": remove_contacts(now - timedelta(days=current_app.config["RETENTION_CONTACT_DAYS"]), text_cutoff),
         "device_keys": device_keys.forget_old(now.date()),
         "case_contacts": remove_closed_contacts(now - timedelta(days=current_app.config["RETENTION_CONTACT_DAYS"])),
+        "staff_comments": remove_old_texts(text_cutoff.date()),
     }
     if any(counts.values()):
         audit.record("retention.purge", "response", None, after=counts, user_id=None)

@@ -199,6 +199,7 @@ def _comments(survey: StaffSurvey, cells: list[Row], cell_of_pair: dict[Pair, in
     rows = db.session.execute(select(StaffComment.id, StaffComment.text, StaffComment.themes,
                                      StaffComment.problem_item_id, StaffUnit.code, StaffResponse.category)
                               .join(StaffResponse, StaffResponse.id == StaffComment.response_id).join(StaffUnit)
-                              .where(StaffUnit.survey_id == survey.id).order_by(StaffComment.text))
+                              .where(StaffUnit.survey_id == survey.id, StaffComment.text != "")  # "": removed
+                              .order_by(StaffComment.text))
     return [StaffComments(cid, text, list(themes or []), cells[cell_of_pair[(unit, cat)]].label, item)
             for cid, text, themes, item, unit, cat in rows]

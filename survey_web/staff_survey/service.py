@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -130,3 +131,12 @@ def reclassify(survey: StaffSurvey) -> int:
             comment.themes, comment.model_version, comment.classified_at = themes, staff_themes.version(), utcnow()
             changed += 1
     return changed
+
+
+def remove_old_texts(before: date) -> int:
+    """Empty the text of staff comments answered before BEFORE (the retention purge; the same
+    RETENTION_COMMENT_DAYS as patients' comments). Their themes and every score stay."""
+    old = select(StaffResponse.id).where(StaffResponse.submitted_on < before)
+    result = db.session.execute(update(StaffComment).where(StaffComment.response_id.in_(old), StaffComment.text != "")
+                                .values(text="").execution_options(synchronize_session=False))
+    return result.rowcount or 0

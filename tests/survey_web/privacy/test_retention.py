@@ -61,7 +61,7 @@ def test_old_comment_text_goes_and_figures_stay(app, world):
     login(client, "quality")
     page = client.get(f"/office/comments/{old.comment.id}").get_data(as_text=True)
     assert "保存期限已满，文字已删除" in page and "13812345678" not in page and "停车太难了" not in page
-    assert purge(now) == {"comments": 0, "contacts": 0, "device_keys": 0, "case_contacts": 0}, "a second run removes nothing"
+    assert purge(now) == {"comments": 0, "contacts": 0, "device_keys": 0, "case_contacts": 0, "staff_comments": 0}, "a second run removes nothing"
 
 
 def test_contacts_go_ninety_days_after_the_follow_up_closes(app, world):
@@ -96,7 +96,7 @@ def test_retention_periods_come_from_the_settings(make_app, db):
     with app.app_context():
         world = make_world()
         response = add_response(world.card_point, utcnow() - 11 * DAY, comment="旧的意见", contact="13812345678")
-        assert purge() == {"comments": 1, "contacts": 1, "device_keys": 0, "case_contacts": 0}
+        assert purge() == {"comments": 1, "contacts": 1, "device_keys": 0, "case_contacts": 0, "staff_comments": 0}
         _db.session.expire_all()
         assert _db.session.get(Comment, response.comment.id).text == ""
 
@@ -110,7 +110,7 @@ def test_purge_runs_as_a_job_and_from_the_command_line_and_is_audited(app, world
     assert _db.session.scalar(select(Comment.text)) == ""
     add_response(world.card_point, utcnow() - 1200 * DAY, comment="另一条旧意见", contact="13812345678")
     reply = app.test_cli_runner().invoke(args=["retention", "purge"])
-    assert reply.exit_code == 0 and json.loads(reply.output) == {"comments": 1, "contacts": 1, "device_keys": 0, "case_contacts": 0}
+    assert reply.exit_code == 0 and json.loads(reply.output) == {"comments": 1, "contacts": 1, "device_keys": 0, "case_contacts": 0, "staff_comments": 0}
     events = _db.session.scalars(select(AuditEvent).where(AuditEvent.action == "retention.purge")).all()
     assert [e.after["comments"] for e in events] == [1, 1]
     assert "旧" not in json.dumps([e.after for e in events], ensure_ascii=False)

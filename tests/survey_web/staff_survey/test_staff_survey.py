@@ -273,3 +273,26 @@ def test_the_office_hands_out_links_and_qr_codes_while_a_round_is_open(db, clien
     db.session.commit()
     assert client.get(f"/dashboard/staff-survey/{survey.id}/CARD.png").status_code == 404
     assert card.token not in client.get("/dashboard/staff-survey").get_data(as_text=True)
+
+
+def test_staff_comment_text_goes_after_the_retention_period(db, app):
+    """The retention purge empties staff comments past RETENTION_COMMENT_DAYS; scores, themes and results stay."""
+    from datetime import UTC, date, datetime
+
+    from survey_web.privacy.retention import purge
+
+    world = make_world()
+    survey = open_round(world)
+    fill(survey, {("CARD", "nurse"): 2}, comment="夜班太多，人手严重不足。")
+    db.session.commit()
+    old, new = db.session.scalars(select(StaffResponse).order_by(StaffResponse.id)).all()
+    old.submitted_on = date(2022, 1, 3)
+    db.session.commit()
+    now = datetime(2026, 1, 5, tzinfo=UTC)  # 2022-01-03 is past three years, the other one is not
+    new.submitted_on = date(2025, 12, 1)
+    db.session.commit()
+    assert purge(now)["staff_comments"] == 1
+    texts = dict(db.session.execute(select(StaffComment.response_id, StaffComment.text)).all())
+    assert texts == {old.id: "", new.id: "夜班太多，人手严重不足。"}
+    assert db.session.get(StaffComment, old.comment.id).themes == ["workload"]
+    assert purge(now)["staff_comments"] == 0
