@@ -1,7 +1,7 @@
 """hotline: 12345/12320 work orders (each one a complaint case) and the imports that brought them
 
-Revision ID: 0013_hotline
-Revises: 0012_findings
+Revision ID: 0014_hotline
+Revises: 0013_findings
 Create Date: 2026-12-05 12:10:00
 
 Hand-written and self-contained (no app imports).
@@ -10,8 +10,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0013_hotline'
-down_revision = '0012_findings'
+revision = '0014_hotline'
+down_revision = '0013_findings'
 branch_labels = None
 depends_on = None
 

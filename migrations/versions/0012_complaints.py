@@ -1,7 +1,7 @@
 """complaints: cases, their departments, themes and timeline; the complaint-office role
 
-Revision ID: 0011_complaints
-Revises: 0010_comment_uncertainty
+Revision ID: 0012_complaints
+Revises: 0011_problem_clusters
 Create Date: 2026-12-05 11:40:00
 
 Hand-written and self-contained (no app imports).
@@ -9,7 +9,7 @@ Hand-written and self-contained (no app imports).
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0011_complaints'
+revision = '0012_complaints'
 down_revision = '0011_problem_clusters'
 branch_labels = None
 depends_on = None

@@ -1,7 +1,7 @@
 """findings: problems heard at forums, from supervisors and on staff walk-throughs
 
-Revision ID: 0012_findings
-Revises: 0011_complaints
+Revision ID: 0013_findings
+Revises: 0012_complaints
 Create Date: 2026-12-05 11:40:00
 
 Hand-written and self-contained (no app imports).
@@ -10,8 +10,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0012_findings'
-down_revision = '0011_complaints'
+revision = '0013_findings'
+down_revision = '0012_complaints'
 branch_labels = None
 depends_on = None
 

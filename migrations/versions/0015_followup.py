@@ -1,7 +1,7 @@
 """discharge follow-up: campaigns, invitations, messages, opt-outs; responses carry campaign and channel
 
-Revision ID: 0011_followup
-Revises: 0010_comment_uncertainty
+Revision ID: 0015_followup
+Revises: 0014_hotline
 Create Date: 2026-12-05 11:40:00
 
 Hand-written and self-contained (no app imports).
@@ -10,8 +10,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0011_followup'
-down_revision = '0013_hotline'
+revision = '0015_followup'
+down_revision = '0014_hotline'
 branch_labels = None
 depends_on = None
 

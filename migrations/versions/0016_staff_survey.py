@@ -1,7 +1,7 @@
 """staff satisfaction survey: rounds, units with their links, anonymous responses, answers, comments
 
-Revision ID: 0011_staff_survey
-Revises: 0010_comment_uncertainty
+Revision ID: 0016_staff_survey
+Revises: 0015_followup
 Create Date: 2026-12-05 11:50:00
 
 Self-contained (no app imports); new tables only, so nothing existing changes.
@@ -10,8 +10,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0011_staff_survey'
-down_revision = '0011_followup'
+revision = '0016_staff_survey'
+down_revision = '0015_followup'
 branch_labels = None
 depends_on = None
 
