@@ -2,8 +2,9 @@
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from enum import StrEnum
 
-from sqlalchemy import DateTime
+from sqlalchemy import Boolean, DateTime, Float, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 
@@ -22,3 +23,26 @@ class TimestampMixin:
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow, nullable=False
     )
+
+
+class ClassifyStatus(StrEnum):
+    """Where a text row is in classification: the values `comments.status` and
+    `complaint_cases.classify_status` store."""
+
+    PENDING = "pending"  # waiting for a worker (the sweeper re-enqueues stale ones)
+    DONE = "done"
+    FAILED = "failed"  # a dead letter: its classification failed MAX_ATTEMPTS times
+
+
+class ClassifiedMixin:
+    """The classifier's bookkeeping and verdict on a text row (a survey comment, a complaint case): the same
+    columns on both, so one function stores a verdict on either (`responses.verdicts`)."""
+
+    enqueued_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    classified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    model_version: Mapped[str | None] = mapped_column(String(64))
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    urgent_reason: Mapped[str | None] = mapped_column(String(24))
+    # 0 = the model is sure of every decision .. 1 = a coin toss on one (analysis.uncertainty)
+    uncertainty: Mapped[float | None] = mapped_column(Float)

@@ -19,7 +19,6 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Index,
-    Integer,
     LargeBinary,
     SmallInteger,
     String,
@@ -30,7 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .base import TimestampMixin, one_of, utcnow
+from .base import ClassifiedMixin, ClassifyStatus, TimestampMixin, one_of, utcnow
 
 
 class CaseChannel(StrEnum):
@@ -79,12 +78,6 @@ class Satisfaction(StrEnum):
     UNREACHABLE = "unreachable"
 
 
-class ClassifyStatus(StrEnum):
-    PENDING = "pending"
-    DONE = "done"
-    FAILED = "failed"
-
-
 case_departments = Table(
     "case_departments", db.metadata,
     Column("case_id", ForeignKey("complaint_cases.id", ondelete="CASCADE"), primary_key=True),
@@ -92,7 +85,7 @@ case_departments = Table(
 )
 
 
-class ComplaintCase(TimestampMixin, db.Model):
+class ComplaintCase(ClassifiedMixin, TimestampMixin, db.Model):
     __tablename__ = "complaint_cases"
     __table_args__ = (
         UniqueConstraint("hospital_id", "number"),
@@ -143,13 +136,6 @@ class ComplaintCase(TimestampMixin, db.Model):
     response_id: Mapped[int | None] = mapped_column(ForeignKey("responses.id", ondelete="SET NULL"), unique=True)
     # Classification by the comments' classifier, through the same RQ path.
     classify_status: Mapped[str] = mapped_column(String(10), default=ClassifyStatus.PENDING.value)
-    enqueued_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    classified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    model_version: Mapped[str | None] = mapped_column(String(64))
-    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
-    urgent_reason: Mapped[str | None] = mapped_column(String(24))
-    uncertainty: Mapped[float | None] = mapped_column(Float)
 
     hospital = relationship("Hospital")
     owner = relationship("User", foreign_keys=[owner_id])
