@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, DateTime, Float, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, DateTime, Float, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 
@@ -46,3 +46,19 @@ class ClassifiedMixin:
     urgent_reason: Mapped[str | None] = mapped_column(String(24))
     # 0 = the model is sure of every decision .. 1 = a coin toss on one (analysis.uncertainty)
     uncertainty: Mapped[float | None] = mapped_column(Float)
+
+
+class ThemeRowMixin:
+    """One theme of a classified row, the model's or the office's (`comment_themes`, `case_themes`): in rows,
+    so counts by theme are plain SQL."""
+
+    theme: Mapped[str] = mapped_column(String(24))
+    polarity: Mapped[str] = mapped_column(String(3))
+    confidence: Mapped[float | None] = mapped_column(Float)
+    source: Mapped[str] = mapped_column(String(8), default="model")
+
+
+def theme_row_checks() -> tuple[CheckConstraint, CheckConstraint]:
+    """The CHECKs of a `ThemeRowMixin` table (new objects each call: a constraint belongs to one table)."""
+    return (CheckConstraint("polarity IN ('pos', 'neg')", name="polarity"),
+            CheckConstraint("source IN ('model', 'staff')", name="source"))

@@ -16,7 +16,6 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
-    Float,
     ForeignKey,
     Index,
     LargeBinary,
@@ -29,7 +28,15 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .base import ClassifiedMixin, ClassifyStatus, TimestampMixin, one_of, utcnow
+from .base import (
+    ClassifiedMixin,
+    ClassifyStatus,
+    ThemeRowMixin,
+    TimestampMixin,
+    one_of,
+    theme_row_checks,
+    utcnow,
+)
 
 
 class CaseChannel(StrEnum):
@@ -146,22 +153,17 @@ class ComplaintCase(ClassifiedMixin, TimestampMixin, db.Model):
                                                    order_by="CaseEvent.at, CaseEvent.id")
 
 
-class CaseTheme(db.Model):
+class CaseTheme(ThemeRowMixin, db.Model):
     """One theme of a case, in rows like `comment_themes` so counts by theme are plain SQL."""
 
     __tablename__ = "case_themes"
     __table_args__ = (
         UniqueConstraint("case_id", "theme", "source"),
-        CheckConstraint("polarity IN ('pos', 'neg')", name="polarity"),
-        CheckConstraint("source IN ('model', 'staff')", name="source"),
+        *theme_row_checks(),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("complaint_cases.id", ondelete="CASCADE"), index=True)
-    theme: Mapped[str] = mapped_column(String(24))
-    polarity: Mapped[str] = mapped_column(String(3))
-    confidence: Mapped[float | None] = mapped_column(Float)
-    source: Mapped[str] = mapped_column(String(8), default="model")
 
     case: Mapped[ComplaintCase] = relationship(back_populates="themes")
 

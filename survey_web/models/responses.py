@@ -8,7 +8,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     DateTime,
-    Float,
     ForeignKey,
     Index,
     LargeBinary,
@@ -20,7 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .base import ClassifiedMixin, ClassifyStatus, one_of, utcnow
+from .base import ClassifiedMixin, ClassifyStatus, ThemeRowMixin, one_of, theme_row_checks, utcnow
 
 ROLES = ("patient", "family")
 MODES = ("self", "volunteer_assisted")
@@ -106,22 +105,17 @@ class Comment(ClassifiedMixin, db.Model):
     response: Mapped[Response] = relationship(back_populates="comment")
     themes: Mapped[list[CommentTheme]] = relationship(back_populates="comment", cascade="all, delete-orphan")
 
-class CommentTheme(db.Model):
+class CommentTheme(ThemeRowMixin, db.Model):
     """One theme of a comment, kept in rows so monthly counts are plain SQL."""
 
     __tablename__ = "comment_themes"
     __table_args__ = (
         UniqueConstraint("comment_id", "theme", "source"),
-        CheckConstraint("polarity IN ('pos', 'neg')", name="polarity"),
-        CheckConstraint("source IN ('model', 'staff')", name="source"),
+        *theme_row_checks(),
         Index("ix_comment_themes_theme_polarity", "theme", "polarity"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"))
-    theme: Mapped[str] = mapped_column(String(24))
-    polarity: Mapped[str] = mapped_column(String(3))
-    confidence: Mapped[float | None] = mapped_column(Float)
-    source: Mapped[str] = mapped_column(String(8), default="model")
 
     comment: Mapped[Comment] = relationship(back_populates="themes")
