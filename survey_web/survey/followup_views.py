@@ -12,9 +12,9 @@ from ..forms import Form
 from ..privacy import receipts
 from ..responses import guard
 from ..responses.forms import build_form
-from ..responses.service import existing_ids, new_claims, place_name, sign, store_response, verify
+from ..responses.service import existing_ids, place_name, sign, store_response, verify
 from . import bp
-from .routes import RECEIPT_SESSION_KEY
+from .routes import RECEIPT_SESSION_KEY, fresh_claims
 
 ANSWERED = "answered"  # an outcome of `guard.screen`: this invitation was answered by another form
 
@@ -51,11 +51,6 @@ def _form(invitation, form, claims, *, notice: str | None = None, status: int = 
                  confirm=claims.confirmed, keep_form="survey-form")
 
 
-def _fresh_claims(invitation):
-    bank = banks.current(invitation.point.bank_code)
-    return bank, new_claims(invitation.point_id, banks.ensure_version(bank), bank.code, place_name(invitation.point))
-
-
 @bp.get("/f/<token>")
 def invitation(token: str):
     invitation = _invitation(token)
@@ -64,7 +59,7 @@ def invitation(token: str):
     if invitation.opted_out_at is not None:
         return _stopped()
     links.mark_opened(invitation)
-    bank, claims = _fresh_claims(invitation)
+    bank, claims = fresh_claims(invitation.point)
     return _form(invitation, build_form(bank, i18n.current()), claims)
 
 
@@ -72,7 +67,7 @@ def invitation(token: str):
 def answer_invitation(token: str):
     invitation = _invitation(token)
     screened = guard.screen(verify(request.form.get("form_token")), fits=lambda c: c.point_id == invitation.point_id,
-                            fresh=lambda: _fresh_claims(invitation), repeat=lambda c: _repeat(invitation, c))
+                            fresh=lambda: fresh_claims(invitation.point), repeat=lambda c: _repeat(invitation, c))
     if screened.outcome == guard.RESENT:
         return _thanks(invitation, screened.claims)  # the same form sent twice: stored once already
     if screened.outcome == ANSWERED:

@@ -93,7 +93,7 @@ def index():
     return render_template("survey/index.html")
 
 
-def _fresh_claims(point: SurveyPoint):
+def fresh_claims(point: SurveyPoint):
     """POINT's current bank and the claims of a new page of it."""
     bank = banks.current(point.bank_code)
     return bank, new_claims(point.id, banks.ensure_version(bank), bank.code, place_name(point))
@@ -101,7 +101,7 @@ def _fresh_claims(point: SurveyPoint):
 
 @bp.get("/s/<token>")
 def survey(token: str):
-    bank, claims = _fresh_claims(find_point(token))
+    bank, claims = fresh_claims(find_point(token))
     return render_form(build_form(bank, i18n.current()), claims, token)
 
 
@@ -119,7 +119,7 @@ def _submit(token: str):
     devices = device_keys.hashes(guard.device_id())  # today's first: that one is stored
     point_id, answered_here = active_point(token, devices)
     screened = guard.screen(verify(request.form.get("form_token")), fits=lambda c: c.point_id == point_id,
-                            fresh=lambda: _fresh_claims(find_point(token)), count_at=point_id)
+                            fresh=lambda: fresh_claims(find_point(token)), count_at=point_id)
     if screened.outcome == guard.HONEYPOT:
         return redirect(url_for("survey.thanks", token=token))
     if screened.outcome is not None:
