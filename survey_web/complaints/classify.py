@@ -2,38 +2,23 @@
 
 from __future__ import annotations
 
-from sqlalchemy import insert, select, update
-
 import analysis
 
 from ..extensions import db
-from ..models import ComplaintCase, utcnow
-from ..models.complaints import CaseTheme, ClassifyStatus
+from ..models import ComplaintCase
+from ..models.complaints import CaseTheme
+from ..responses import verdicts
 
 
 def pending_text(case_id: int) -> str | None:
     """The words of case CASE_ID if it still waits for classification."""
-    text = db.session.scalar(select(ComplaintCase.text).where(
-        ComplaintCase.id == case_id, ComplaintCase.classify_status == ClassifyStatus.PENDING))
-    db.session.rollback()  # release the read snapshot while the model works
-    return text
+    return verdicts.pending_text(ComplaintCase.classify_status, case_id)
 
 
 def save_classification(case_id: int, result: analysis.Classification) -> bool:
     """Store RESULT on a pending case and commit; False if another run stored one first."""
-    claimed = db.session.execute(
-        update(ComplaintCase)
-        .where(ComplaintCase.id == case_id, ComplaintCase.classify_status == ClassifyStatus.PENDING)
-        .values(classify_status=ClassifyStatus.DONE, classified_at=utcnow(), model_version=result.model_version,
-                urgent=result.urgent, urgent_reason=result.urgent_reason, uncertainty=result.uncertainty)
-    ).rowcount
-    if not claimed:
-        db.session.rollback()
+    if not verdicts.store_verdict(ComplaintCase.classify_status, case_id, result, CaseTheme.case_id):
         return False
-    if result.themes:
-        db.session.execute(insert(CaseTheme), [
-            {"case_id": case_id, "theme": code, "polarity": polarity, "confidence": result.confidence.get(code),
-             "source": "model"} for code, polarity in result.themes.items()])
     db.session.commit()
     return True
 
@@ -52,13 +37,4 @@ def effective_themes(case: ComplaintCase) -> dict[str, str]:
 
 def classify_pending_now(batch_size: int = 256) -> int:
     """Classify every pending case in this process (the demo does, as `flask demo` does for comments)."""
-    model = analysis.load_model()
-    stored = 0
-    while True:
-        rows = db.session.execute(select(ComplaintCase.id, ComplaintCase.text).where(
-            ComplaintCase.classify_status == ClassifyStatus.PENDING).order_by(ComplaintCase.id).limit(batch_size)).all()
-        db.session.rollback()
-        if not rows:
-            return stored
-        results = model.classify_many([text for _id, text in rows])
-        stored += sum(save_classification(case_id, result) for (case_id, _t), result in zip(rows, results, strict=True))
+    return verdicts.classify_pending_now(ComplaintCase.classify_status, save_classification, batch_size)

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import insert, select, update
-
 import analysis
 
 from ..extensions import db
-from ..models import Comment, CommentTheme, UrgentAlert, utcnow
-from ..models.responses import CommentStatus
+from ..models import Comment, CommentTheme, UrgentAlert
+from ..responses import verdicts
 from .context import job_context
 from .dead_letters import record_failure
 
@@ -29,8 +27,7 @@ def classify_comment(comment_id: int) -> str:
 
 def store_classification(comment_id: int) -> str:
     """Classify the pending comment COMMENT_ID and store the result; returns 'done' or 'skipped'."""
-    text = db.session.scalar(select(Comment.text).where(Comment.id == comment_id, Comment.status == CommentStatus.PENDING))
-    db.session.rollback()  # release the read snapshot while the model works
+    text = verdicts.pending_text(Comment.status, comment_id)
     if text is None:
         return "skipped"
     return "done" if save_classification(comment_id, analysis.classify(text)) else "skipped"
@@ -38,22 +35,8 @@ def store_classification(comment_id: int) -> str:
 
 def save_classification(comment_id: int, result: analysis.Classification) -> bool:
     """Store RESULT for a pending comment and commit; False if another run stored one first."""
-    # The conditional UPDATE claims the row: if another run finished first, it matches nothing.
-    claimed = db.session.execute(
-        update(Comment)
-        .where(Comment.id == comment_id, Comment.status == CommentStatus.PENDING)
-        .values(status=CommentStatus.DONE, classified_at=utcnow(), model_version=result.model_version,
-                urgent=result.urgent, urgent_reason=result.urgent_reason, uncertainty=result.uncertainty)
-    ).rowcount
-    if not claimed:
-        db.session.rollback()
+    if not verdicts.store_verdict(Comment.status, comment_id, result, CommentTheme.comment_id):
         return False
-    if result.themes:  # one executemany, not an ORM flush per row: the worker's time is mostly SQL
-        db.session.execute(insert(CommentTheme), [
-            {"comment_id": comment_id, "theme": code, "polarity": polarity,
-             "confidence": result.confidence.get(code), "source": "model"}
-            for code, polarity in result.themes.items()
-        ])
     alert = None
     if result.urgent:
         # Same transaction as the result: an urgent comment is never stored without its inbox entry.
@@ -70,15 +53,4 @@ def save_classification(comment_id: int, result: analysis.Classification) -> boo
 
 def classify_pending_now(batch_size: int = 256) -> int:
     """Classify every pending comment in this process, in batches; returns how many were stored."""
-    model = analysis.load_model()
-    stored = 0
-    while True:
-        rows = db.session.execute(
-            select(Comment.id, Comment.text).where(Comment.status == CommentStatus.PENDING).order_by(Comment.id)
-            .limit(batch_size)
-        ).all()
-        db.session.rollback()
-        if not rows:
-            return stored
-        results = model.classify_many([text for _id, text in rows])
-        stored += sum(save_classification(comment_id, result) for (comment_id, _t), result in zip(rows, results, strict=True))
+    return verdicts.classify_pending_now(Comment.status, save_classification, batch_size)

@@ -16,10 +16,8 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
-    Float,
     ForeignKey,
     Index,
-    Integer,
     LargeBinary,
     SmallInteger,
     String,
@@ -30,7 +28,15 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .base import TimestampMixin, one_of, utcnow
+from .base import (
+    ClassifiedMixin,
+    ClassifyStatus,
+    ThemeRowMixin,
+    TimestampMixin,
+    one_of,
+    theme_row_checks,
+    utcnow,
+)
 
 
 class CaseChannel(StrEnum):
@@ -79,12 +85,6 @@ class Satisfaction(StrEnum):
     UNREACHABLE = "unreachable"
 
 
-class ClassifyStatus(StrEnum):
-    PENDING = "pending"
-    DONE = "done"
-    FAILED = "failed"
-
-
 case_departments = Table(
     "case_departments", db.metadata,
     Column("case_id", ForeignKey("complaint_cases.id", ondelete="CASCADE"), primary_key=True),
@@ -92,7 +92,7 @@ case_departments = Table(
 )
 
 
-class ComplaintCase(TimestampMixin, db.Model):
+class ComplaintCase(ClassifiedMixin, TimestampMixin, db.Model):
     __tablename__ = "complaint_cases"
     __table_args__ = (
         UniqueConstraint("hospital_id", "number"),
@@ -143,13 +143,6 @@ class ComplaintCase(TimestampMixin, db.Model):
     response_id: Mapped[int | None] = mapped_column(ForeignKey("responses.id", ondelete="SET NULL"), unique=True)
     # Classification by the comments' classifier, through the same RQ path.
     classify_status: Mapped[str] = mapped_column(String(10), default=ClassifyStatus.PENDING.value)
-    enqueued_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    classified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    model_version: Mapped[str | None] = mapped_column(String(64))
-    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
-    urgent_reason: Mapped[str | None] = mapped_column(String(24))
-    uncertainty: Mapped[float | None] = mapped_column(Float)
 
     hospital = relationship("Hospital")
     owner = relationship("User", foreign_keys=[owner_id])
@@ -160,22 +153,17 @@ class ComplaintCase(TimestampMixin, db.Model):
                                                    order_by="CaseEvent.at, CaseEvent.id")
 
 
-class CaseTheme(db.Model):
+class CaseTheme(ThemeRowMixin, db.Model):
     """One theme of a case, in rows like `comment_themes` so counts by theme are plain SQL."""
 
     __tablename__ = "case_themes"
     __table_args__ = (
         UniqueConstraint("case_id", "theme", "source"),
-        CheckConstraint("polarity IN ('pos', 'neg')", name="polarity"),
-        CheckConstraint("source IN ('model', 'staff')", name="source"),
+        *theme_row_checks(),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("complaint_cases.id", ondelete="CASCADE"), index=True)
-    theme: Mapped[str] = mapped_column(String(24))
-    polarity: Mapped[str] = mapped_column(String(3))
-    confidence: Mapped[float | None] = mapped_column(Float)
-    source: Mapped[str] = mapped_column(String(8), default="model")
 
     case: Mapped[ComplaintCase] = relationship(back_populates="themes")
 

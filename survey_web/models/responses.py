@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
     DateTime,
-    Float,
     ForeignKey,
     Index,
-    Integer,
     LargeBinary,
     SmallInteger,
     String,
@@ -22,18 +19,14 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .base import one_of, utcnow
+from .base import ClassifiedMixin, ClassifyStatus, ThemeRowMixin, one_of, theme_row_checks, utcnow
 
 ROLES = ("patient", "family")
 MODES = ("self", "volunteer_assisted")
 
 
-class CommentStatus(StrEnum):
-    """Where a comment is in classification; the values are what `comments.status` stores."""
-
-    PENDING = "pending"  # waiting for a worker (the sweeper re-enqueues stale ones)
-    DONE = "done"
-    FAILED = "failed"  # a dead letter: its own classification failed MAX_ATTEMPTS times (jobs/dead_letters.py)
+# The comments' name for it; a comment's dead letter is recorded by jobs/dead_letters.py.
+CommentStatus = ClassifyStatus
 
 class Response(db.Model):
     __tablename__ = "responses"
@@ -91,7 +84,7 @@ class Answer(db.Model):
 
     response: Mapped[Response] = relationship(back_populates="answers")
 
-class Comment(db.Model):
+class Comment(ClassifiedMixin, db.Model):
     """Free text, classified later by a job; `status` stays 'pending' until a worker stores a result."""
 
     __tablename__ = "comments"
@@ -106,36 +99,23 @@ class Comment(db.Model):
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     status: Mapped[str] = mapped_column(String(10), default=CommentStatus.PENDING.value)
-    enqueued_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    classified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    model_version: Mapped[str | None] = mapped_column(String(64))
-    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
-    urgent_reason: Mapped[str | None] = mapped_column(String(24))
     # When the retention job removed the free text (the themes and the urgent flag stay, so figures do).
     text_removed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    # 0 = the model is sure of every decision .. 1 = a coin toss on one (analysis.uncertainty)
-    uncertainty: Mapped[float | None] = mapped_column(Float)
 
     response: Mapped[Response] = relationship(back_populates="comment")
     themes: Mapped[list[CommentTheme]] = relationship(back_populates="comment", cascade="all, delete-orphan")
 
-class CommentTheme(db.Model):
+class CommentTheme(ThemeRowMixin, db.Model):
     """One theme of a comment, kept in rows so monthly counts are plain SQL."""
 
     __tablename__ = "comment_themes"
     __table_args__ = (
         UniqueConstraint("comment_id", "theme", "source"),
-        CheckConstraint("polarity IN ('pos', 'neg')", name="polarity"),
-        CheckConstraint("source IN ('model', 'staff')", name="source"),
+        *theme_row_checks(),
         Index("ix_comment_themes_theme_polarity", "theme", "polarity"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"))
-    theme: Mapped[str] = mapped_column(String(24))
-    polarity: Mapped[str] = mapped_column(String(3))
-    confidence: Mapped[float | None] = mapped_column(Float)
-    source: Mapped[str] = mapped_column(String(8), default="model")
 
     comment: Mapped[Comment] = relationship(back_populates="themes")

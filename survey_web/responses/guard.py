@@ -6,9 +6,13 @@ import hashlib
 import hmac
 import logging
 import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app, request
+from flask_babel import gettext as _
 from limits import parse, parse_many
 from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
@@ -16,8 +20,13 @@ from sqlalchemy import Exists, bindparam, exists, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
+from question_banks import Bank
+
+from .. import banks, i18n
 from ..extensions import db, limiter
 from ..models import KioskDevice, RefusalCount, Response, utcnow
+from .forms import SurveyForm, build_form
+from .service import FormClaims
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +36,9 @@ DEVICE_MAX_AGE = 400 * 86400
 # A form token counts once: its key is marked spent (a counter in the limits storage) when admitted.
 SPENT_PREFIX = "survey-form-spent:"
 ADMITTED, SPENT, LIMITED = "admitted", "spent", "limited"
+# Outcomes of `screen`: why a survey form's POST is not stored (yet).
+STALE, RESENT, SWITCH, TAMPERED, HONEYPOT, INVALID, EMPTY, TOO_FAST = (
+    "stale", "resent", "switch", "tampered", "honeypot", "invalid", "empty", "too_fast")
 
 
 def device_id() -> str | None:
@@ -81,6 +93,68 @@ def recent_answer_params(hashed_devices: list[str]) -> dict:
     hours = current_app.config["DUPLICATE_WINDOW_HOURS"]
     return {"devices": hashed_devices if hours > 0 else [],
             "since": utcnow() - timedelta(hours=max(hours, 0))}
+
+
+@dataclass(frozen=True)
+class Screened:
+    """A survey form's POST after `screen`: the form and claims to go on with, or to show again."""
+
+    form: SurveyForm | None  # None only for an outcome of the caller's `repeat` check
+    claims: FormClaims
+    outcome: str | None = None  # None: it passed every check
+    status: int = 200
+    notice: str | None = None
+
+
+def screen(claims: FormClaims | None, *, fits: Callable[[FormClaims], bool],
+           fresh: Callable[[], tuple[Bank, FormClaims]], repeat: Callable[[FormClaims], str | None] | None = None,
+           count_at: int | None = None) -> Screened:
+    """The checks every survey form's POST passes before it is stored, in one order (the patient survey,
+    the follow-up invitation and the staff survey):
+
+    the form token's CLAIMS missing or not FITting this page (STALE: the answers again, under FRESH's bank
+    and claims); the caller's REPEAT check (its non-None answer is the outcome, e.g. RESENT for a key
+    stored already); a language or text-size switch; CSRF; the honeypot (HONEYPOT: show the thanks page);
+    validation; an empty form; too quick a submission (the claims come back confirmable). Refusals are
+    counted against the point COUNT_AT, if given.
+    """
+    if claims is None or not fits(claims):
+        bank, claims = fresh()
+        _count(count_at, TAMPERED)
+        form = build_form(bank, i18n.current(), formdata=request.form)
+        return Screened(form, claims, STALE, 400, _(
+            "This page had expired or was altered. Your answers are still here: please check them and submit again."))
+    if repeat is not None and (outcome := repeat(claims)) is not None:
+        return Screened(None, claims, outcome)
+    form = build_form(banks.for_version(claims.version_id), i18n.current(), formdata=request.form)
+    if request.form.get("switch"):
+        # The language or text-size switch: the same page in the new language or size, answers as given.
+        return Screened(form, claims, SWITCH)
+    valid = form.validate()
+    if form.csrf_token.errors:
+        _count(count_at, TAMPERED)
+        return Screened(form, claims, TAMPERED, 400, _(
+            "This page had expired. Your answers are still here: please submit again."))
+    if form.website.data:
+        _count(count_at, HONEYPOT)
+        return Screened(form, claims, HONEYPOT)
+    if not valid:
+        return Screened(form, claims, INVALID, 422, _("Please check the questions marked below."))
+    if not form.answered_anything():
+        _count(count_at, EMPTY)
+        return Screened(form, claims, EMPTY, 422, _(
+            "The survey is still empty. Please answer at least one question before submitting."))
+    if not claims.confirmed and time.time() - claims.started < current_app.config["MIN_FILL_SECONDS"]:
+        _count(count_at, TOO_FAST)
+        return Screened(form, claims.confirmable(), TOO_FAST, 422, _(
+            "That was quick, so your answers have not been saved yet. They are all still below: check them if "
+            "you like, then tap 'Submit my answers'."))
+    return Screened(form, claims)
+
+
+def _count(point_id: int | None, reason: str) -> None:
+    if point_id is not None:
+        count_refusal(point_id, reason)
 
 
 def admit(point_token: str, form_key: str, spent_for: int) -> str:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import time
-
-from flask import abort, current_app, make_response, redirect, render_template, request, session, url_for
+from flask import abort, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
 from .. import banks, i18n, jobs
@@ -12,10 +10,13 @@ from ..campaigns import links
 from ..extensions import db
 from ..forms import Form
 from ..privacy import receipts
+from ..responses import guard
 from ..responses.forms import build_form
-from ..responses.service import existing_ids, new_claims, place_name, sign, store_response, verify
+from ..responses.service import existing_ids, place_name, sign, store_response, verify
 from . import bp
-from .routes import RECEIPT_SESSION_KEY
+from .routes import RECEIPT_SESSION_KEY, fresh_claims
+
+ANSWERED = "answered"  # an outcome of `guard.screen`: this invitation was answered by another form
 
 
 def _invitation(token: str):
@@ -50,11 +51,6 @@ def _form(invitation, form, claims, *, notice: str | None = None, status: int = 
                  confirm=claims.confirmed, keep_form="survey-form")
 
 
-def _fresh_claims(invitation):
-    bank = banks.current(invitation.point.bank_code)
-    return bank, new_claims(invitation.point_id, banks.ensure_version(bank), bank.code, place_name(invitation.point))
-
-
 @bp.get("/f/<token>")
 def invitation(token: str):
     invitation = _invitation(token)
@@ -63,40 +59,24 @@ def invitation(token: str):
     if invitation.opted_out_at is not None:
         return _stopped()
     links.mark_opened(invitation)
-    bank, claims = _fresh_claims(invitation)
+    bank, claims = fresh_claims(invitation.point)
     return _form(invitation, build_form(bank, i18n.current()), claims)
 
 
 @bp.post("/f/<token>")
 def answer_invitation(token: str):
     invitation = _invitation(token)
-    claims = verify(request.form.get("form_token"))
-    if claims is None or claims.point_id != invitation.point_id:
-        bank, fresh = _fresh_claims(invitation)
-        return _form(invitation, build_form(bank, i18n.current(), formdata=request.form), fresh, status=400, notice=_(
-            "This page had expired or was altered. Your answers are still here: please check them and submit again."))
-    if existing_ids(claims.key):
-        return _thanks(invitation, claims)  # the same form sent twice: stored once already
-    if invitation.answered_at is not None:
+    screened = guard.screen(verify(request.form.get("form_token")), fits=lambda c: c.point_id == invitation.point_id,
+                            fresh=lambda: fresh_claims(invitation.point), repeat=lambda c: _repeat(invitation, c))
+    if screened.outcome == guard.RESENT:
+        return _thanks(invitation, screened.claims)  # the same form sent twice: stored once already
+    if screened.outcome == ANSWERED:
         return _answered(409)
-    form = build_form(banks.for_version(claims.version_id), i18n.current(), formdata=request.form)
-    if request.form.get("switch"):
-        return _form(invitation, form, claims)
-    valid = form.validate()
-    if form.csrf_token.errors:
-        return _form(invitation, form, claims, status=400, notice=_(
-            "This page had expired. Your answers are still here: please submit again."))
-    if form.website.data:
+    if screened.outcome == guard.HONEYPOT:
         return redirect(url_for("survey.invitation_thanks", token=token))
-    if not valid:
-        return _form(invitation, form, claims, status=422, notice=_("Please check the questions marked below."))
-    if not form.answered_anything():
-        return _form(invitation, form, claims, status=422, notice=_(
-            "The survey is still empty. Please answer at least one question before submitting."))
-    if not claims.confirmed and time.time() - claims.started < current_app.config["MIN_FILL_SECONDS"]:
-        return _form(invitation, form, claims.confirmable(), status=422, notice=_(
-            "That was quick, so your answers have not been saved yet. They are all still below: check them if "
-            "you like, then tap 'Submit my answers'."))
+    if screened.outcome is not None:
+        return _form(invitation, screened.form, screened.claims, status=screened.status, notice=screened.notice)
+    form, claims = screened.form, screened.claims
     # The invitation is marked answered in the response's own transaction: both are stored, or neither.
     if not links.claim_answer(invitation.id):
         db.session.rollback()
@@ -108,6 +88,13 @@ def answer_invitation(token: str):
     if comment_id is not None:
         jobs.enqueue_classify(comment_id)
     return _thanks(invitation, claims)
+
+
+def _repeat(invitation, claims) -> str | None:
+    """A form of this invitation sent again: stored already (RESENT), or another one was (ANSWERED)."""
+    if existing_ids(claims.key):
+        return guard.RESENT
+    return ANSWERED if invitation.answered_at is not None else None
 
 
 def _thanks(invitation, claims):

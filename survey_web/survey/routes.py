@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import re
-import time
 
 from flask import (
     abort,
@@ -94,11 +93,15 @@ def index():
     return render_template("survey/index.html")
 
 
+def fresh_claims(point: SurveyPoint):
+    """POINT's current bank and the claims of a new page of it."""
+    bank = banks.current(point.bank_code)
+    return bank, new_claims(point.id, banks.ensure_version(bank), bank.code, place_name(point))
+
+
 @bp.get("/s/<token>")
 def survey(token: str):
-    point = find_point(token)
-    bank = banks.current(point.bank_code)
-    claims = new_claims(point.id, banks.ensure_version(bank), bank.code, place_name(point))
+    bank, claims = fresh_claims(find_point(token))
     return render_form(build_form(bank, i18n.current()), claims, token)
 
 
@@ -115,39 +118,13 @@ def submit(token: str):
 def _submit(token: str):
     devices = device_keys.hashes(guard.device_id())  # today's first: that one is stored
     point_id, answered_here = active_point(token, devices)
-    claims = verify(request.form.get("form_token"))
-    if claims is None or claims.point_id != point_id:
-        point = find_point(token)
-        guard.count_refusal(point.id, "tampered")
-        bank = banks.current(point.bank_code)
-        fresh = new_claims(point.id, banks.ensure_version(bank), bank.code, place_name(point))
-        form = build_form(bank, i18n.current(), formdata=request.form)
-        return render_form(form, fresh, token, status=400, notice=_(
-            "This page had expired or was altered. Your answers are still here: please check them and submit again."))
-
-    form = build_form(banks.for_version(claims.version_id), i18n.current(), formdata=request.form)
-    if request.form.get("switch"):
-        # The language or text-size switch: the same page in the new language or size, answers as given.
-        return render_form(form, claims, token)
-    valid = form.validate()
-    if form.csrf_token.errors:
-        guard.count_refusal(point_id, "tampered")
-        return render_form(form, claims, token, status=400, notice=_(
-            "This page had expired. Your answers are still here: please submit again."))
-    if form.website.data:
-        guard.count_refusal(point_id, "honeypot")
+    screened = guard.screen(verify(request.form.get("form_token")), fits=lambda c: c.point_id == point_id,
+                            fresh=lambda: fresh_claims(find_point(token)), count_at=point_id)
+    if screened.outcome == guard.HONEYPOT:
         return redirect(url_for("survey.thanks", token=token))
-    if not valid:
-        return render_form(form, claims, token, status=422, notice=_("Please check the questions marked below."))
-    if not form.answered_anything():
-        guard.count_refusal(point_id, "empty")
-        return render_form(form, claims, token, status=422, notice=_(
-            "The survey is still empty. Please answer at least one question before submitting."))
-    if not claims.confirmed and time.time() - claims.started < current_app.config["MIN_FILL_SECONDS"]:
-        guard.count_refusal(point_id, "too_fast")
-        return render_form(form, claims.confirmable(), token, status=422, notice=_(
-            "That was quick, so your answers have not been saved yet. They are all still below: check them if "
-            "you like, then tap 'Submit my answers'."))
+    if screened.outcome is not None:
+        return render_form(screened.form, screened.claims, token, status=screened.status, notice=screened.notice)
+    form, claims = screened.form, screened.claims
 
     # Only a device that answered here recently needs the other query. A kiosk tablet gets no exemption
     # here: its interviews go through /kiosk/ with a signed-in volunteer.

@@ -9,7 +9,6 @@ one could help a manager tie an answer to a colleague's phone.
 from __future__ import annotations
 
 import logging
-import time
 
 from flask import abort, current_app, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -43,6 +42,10 @@ def _answered_rounds() -> set[str]:
     return set((request.cookies.get(ANSWERED_COOKIE) or "").split(".")[-20:]) - {""}
 
 
+def _fresh_claims(unit, bank):
+    return bank, new_claims(unit.id, banks.ensure_version(bank), bank.code, _place(unit))
+
+
 def _render(form, claims: FormClaims, token: str, *, notice: str | None = None, status: int = 200):
     form.form_token.data = sign(claims)
     html = render_template("survey/form.html", form=form, bank=form.bank, place=claims.place, token=token,
@@ -63,35 +66,22 @@ def staff_survey(token: str):
     unit = _unit(token)
     if str(unit.survey_id) in _answered_rounds():
         return _already(unit)
-    bank = banks.staff_current()
-    claims = new_claims(unit.id, banks.ensure_version(bank), bank.code, _place(unit))
+    bank, claims = _fresh_claims(unit, banks.staff_current())
     return _render(build_form(bank, i18n.current()), claims, token)
 
 
 @bp.post("/staff-survey/<token>")
 def staff_submit(token: str):
     unit = _unit(token)
-    claims = verify(request.form.get("form_token"))
     bank = banks.staff_current()
-    if claims is None or claims.point_id != unit.id or claims.bank_code != bank.code:
-        fresh = new_claims(unit.id, banks.ensure_version(bank), bank.code, _place(unit))
-        return _render(build_form(bank, i18n.current(), formdata=request.form), fresh, token, status=400, notice=_(
-            "This page had expired or was altered. Your answers are still here: please check them and submit again."))
-    form = build_form(banks.for_version(claims.version_id), i18n.current(), formdata=request.form)
-    if request.form.get("switch"):
-        return _render(form, claims, token)
-    valid = form.validate()
-    if form.csrf_token.errors:
-        return _render(form, claims, token, status=400, notice=_(
-            "This page had expired. Your answers are still here: please submit again."))
-    if form.website.data:
+    screened = guard.screen(verify(request.form.get("form_token")),
+                            fits=lambda c: c.point_id == unit.id and c.bank_code == bank.code,
+                            fresh=lambda: _fresh_claims(unit, bank))
+    if screened.outcome == guard.HONEYPOT:
         return redirect(url_for("survey.staff_thanks", token=token))
-    if not valid:
-        return _render(form, claims, token, status=422, notice=_("Please check the questions marked below."))
-    if not claims.confirmed and time.time() - claims.started < current_app.config["MIN_FILL_SECONDS"]:
-        return _render(form, claims.confirmable(), token, status=422, notice=_(
-            "That was quick, so your answers have not been saved yet. They are all still below: check them if "
-            "you like, then tap 'Submit my answers'."))
+    if screened.outcome is not None:
+        return _render(screened.form, screened.claims, token, status=screened.status, notice=screened.notice)
+    form, claims = screened.form, screened.claims
     if str(unit.survey_id) in _answered_rounds() and not service.stored(claims.key):
         return _already(unit)
     admitted = guard.admit(token, claims.key, FORM_MAX_AGE)

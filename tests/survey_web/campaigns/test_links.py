@@ -72,6 +72,21 @@ def test_two_forms_of_one_invitation_store_one_response(campaign, fu_app, fu_db,
     assert fu_db.session.scalar(select(func.count(Response.id))) == 1
 
 
+def test_an_answered_invitation_refuses_a_switch_but_a_bad_token_gets_its_answers_back(campaign, fu_app, fu_db,
+                                                                                      tmp_path):
+    """The order of the checks (guard.screen): a token that does not fit comes first (400, the answers kept),
+    then "already answered" (409), before a language switch would redraw the page."""
+    imported(campaign, tmp_path, patients(1))
+    token = _invitation(fu_db).token
+    first, second = fu_app.test_client(), fu_app.test_client()
+    forms = [hidden_fields(c.get(f"/f/{token}").get_data(as_text=True)) for c in (first, second)]
+    assert first.post(f"/f/{token}", data={**forms[0], **ANSWERS}).status_code == 302
+    assert second.post(f"/f/{token}", data={**forms[1], **ANSWERS, "switch": "1"}).status_code == 409
+    altered = {**forms[1], "form_token": forms[1]["form_token"] + "x"}
+    page = second.post(f"/f/{token}", data={**altered, **ANSWERS, "switch": "1"})
+    assert page.status_code == 400 and "出院指导讲得很清楚" in page.get_data(as_text=True)
+
+
 def test_a_bad_answer_keeps_what_was_entered(campaign, fu_app, fu_db, tmp_path):
     imported(campaign, tmp_path, patients(1))
     token = _invitation(fu_db).token
