@@ -243,7 +243,9 @@ def title_lexicon() -> tuple[dict[str, str], frozenset[str], frozenset[str]]:
 def _trim(words: list[str]) -> str:
     """A clause as a title: leading connectives, intensifiers and trailing particles removed, length capped."""
     never = title_lexicon()[2]
-    words = [w for w in words if w not in _INTENSIFIERS and w not in never] or words
+    # "很" goes, except before a one-character word it makes a word with ("等很久", "很少")
+    words = [w for k, w in enumerate(words) if (w not in _INTENSIFIERS or w == "很" and k + 1 < len(words)
+                                                and len(words[k + 1]) == 1) and w not in never] or words
     if len(words) > 1 and words[-1] == "的":
         words = words[:-1]
     lo, hi = 0, len(words)
@@ -419,14 +421,18 @@ def _title(member_docs: list[_Doc], signature: dict[str, float], need: int = 1) 
     compete first. The best one, trimmed, is the title.
     """
     phrase = _key_phrase(member_docs, signature)
-    if phrase:
-        return _latin_upper(_with_object(phrase, member_docs, signature))
+    if phrase:  # it starts with its object
+        return _latin_upper(phrase)
     top = set(sorted(signature, key=lambda t: -signature[t])[:need])
-    for required in (top, set()):
+    classes, _, never = title_lexicon()
+    failures = [f for f in (FAILURES | set(classes)) - never if len(f) > 1]
+    # First a clause that names a top term and states a failure, then one naming a top term, then any.
+    for required, failing in ((top, True), (top, False), (set(), False)):
         best, best_score = "", -1.0
         for doc in member_docs:
             for words, clause, neg in zip(doc.clause_words, doc.clauses, doc.complaint, strict=False):
-                if len(clause) < 4 or (required and not required & set(words)):
+                if len(clause) < 4 or (required and not required & set(words)) or (
+                        failing and not any(f in clause for f in failures)):
                     continue
                 score = sum(signature.get(w, 0.0) for w in set(words)) / max(len(clause), 6) ** TITLE_LEN_POWER
                 score *= TITLE_COMPLAINT if neg else 1.0
