@@ -285,12 +285,18 @@ class _Members:
         for words in self.words:
             self.df.update(words)
         classes = title_lexicon()[0]
+        self.said: dict[str, set[int]] = {}
         self.class_words: dict[str, list[str]] = {}
         for word, name in classes.items():
             self.class_words.setdefault(name, []).append(word)
 
     def saying(self, word: str) -> set[int]:
         """Members using WORD: as a word when it is one character ("热" is not "热水"), else anywhere."""
+        if word not in self.said:  # a group of 200 comments has many candidates sharing words
+            self.said[word] = self._saying(word)
+        return self.said[word]
+
+    def _saying(self, word: str) -> set[int]:
         if len(word) == 1:
             return {m for m, ws in enumerate(self.words) if word in ws or any(
                 len(w) == 2 and w[1] == word and w[0] in "太很还好更" for w in ws)}
