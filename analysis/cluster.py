@@ -25,6 +25,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -38,10 +39,11 @@ SAMPLE = 4000  # distinct texts clustered exactly per batch; the rest are assign
 ASSIGN_SIMILARITY = 0.25  # cosine to a centroid needed to join it when assigned
 MATCH_SIMILARITY = 0.35  # signature cosine needed to keep last month's id
 SIGNATURE_TERMS = 20
-TITLE_MAX = 18
+TITLE_MAX = 14  # the rubric's list entry (analysis/CLUSTERING.md)
 TITLE_LEN_POWER = 1.0
 TITLE_COMPLAINT = 1.5
-TITLE_OBJECTS = 5  # a key phrase starts at one of the group's strongest terms
+TITLE_COMPOSED = 0.5  # a composed title joins two comments' words: it must cover more to win
+TITLE_OBJECTS = 8  # a key phrase starts at one of the group's strongest object terms
 
 # Words that say how strongly, not what: they carry no problem identity.
 _FILLER_WORDS = (
@@ -215,18 +217,35 @@ def problem_id(signature: dict[str, float]) -> str:
 
 
 _LEAD = frozenset({"我", "我们", "我妈", "我爸", "感觉", "觉得", "但是", "但", "可是", "而且", "就是", "只是", "结果",
-                   "然后", "还有", "另外", "真的", "实在", "每次", "这里", "这个", "那个", "医院", "你们"})
+                   "然后", "还有", "另外", "真的", "实在", "每次", "这里", "这个", "那个", "医院", "你们", "又", "也"})
 _TAIL = frozenset({"了", "啊", "吧", "呢", "呀", "哦", "嘛", "啦"})
 
 
 # How strongly or how often, said in passing: a list title states the problem without them.
-_INTENSIFIERS = frozenset({"根本", "一直", "老是", "总是", "还是", "都", "就", "很", "真", "真的", "实在", "简直",
-                           "得要命", "要命", "特别", "非常", "好几次", "每次"})
+_INTENSIFIERS = frozenset({"根本", "一直", "老是", "总是", "还是", "都", "就", "很", "真", "已经", "真的", "实在", "简直",
+                           "得要命", "要命", "特别", "非常", "好几次", "每次", "居然", "竟然"})
+_NUMERALS = frozenset("0123456789零一二三四五六七八九十两几百千万半第")
+_MISSING = ("没有", "没", "无")  # a failure that needs what is missing after it: "没有|热水"
+TITLE_WORDS = Path(__file__).with_name("title_words.yaml")
+
+
+@functools.cache
+def title_lexicon() -> tuple[dict[str, str], frozenset[str], frozenset[str]]:
+    """(failure word -> its class, words that cannot be a title's object, words a title never carries),
+    read from ``title_words.yaml``. Words outside the classes but in ``FAILURES`` are classes of their own."""
+    import yaml
+
+    data = yaml.safe_load(TITLE_WORDS.read_text(encoding="utf-8"))
+    classes = {str(w): name for name, words in data["failures"].items() for w in words}
+    return classes, frozenset(map(str, data["not_objects"])), frozenset(map(str, data["never"]))
 
 
 def _trim(words: list[str]) -> str:
     """A clause as a title: leading connectives, intensifiers and trailing particles removed, length capped."""
-    words = [w for w in words if w not in _INTENSIFIERS] or words
+    never = title_lexicon()[2]
+    # "很" goes, except before a one-character word it makes a word with ("等很久", "很少")
+    words = [w for k, w in enumerate(words) if (w not in _INTENSIFIERS or w == "很" and k + 1 < len(words)
+                                                and len(words[k + 1]) == 1) and w not in never] or words
     if len(words) > 1 and words[-1] == "的":
         words = words[:-1]
     lo, hi = 0, len(words)
@@ -242,77 +261,161 @@ def _trim(words: list[str]) -> str:
     return out or "".join(words[lo:hi])[:TITLE_MAX]
 
 
-def _key_phrase(member_docs: list[_Doc], signature: dict[str, float]) -> str:
-    """The group's own "<what> <what is wrong>" phrase, or "" when its comments have none.
+def _is_object(word: str) -> bool:
+    """Whether WORD can lead a title as what the problem is about (not a place, time, person, number,
+    filler or failure word: "门诊楼没有", "三次没扎进去", "时间没用" name no object)."""
+    classes, not_objects, never = title_lexicon()
+    return (len(word) > 1 and word not in FILLER and word not in FAILURES and word not in classes
+            and word not in not_objects and word not in never and word not in _INTENSIFIERS
+            and word[0] not in _NUMERALS and not any(c.isdigit() for c in word)
+            and not (word[-1] in "得的了" and (word[:-1] in FAILURES or word[:-1] in classes))  # "咸得"
+            and word[-1] not in "来去到完都也了"  # a verb with its direction or result ("送来"), a glued adverb
+            and not any(word.startswith(f) for f in FAILURES if len(f) > 1))  # "白跑一趟"
 
-    Candidates are word spans inside one clause that start at a content word and end at a
-    complaint word ("太贵", "少", "不知道"). A span scores by how many members use its first
-    and last words (the problem's object and failure), minus one-off details (words only one
-    member uses, numbers) and length, so "停车费太贵" beats "陪床家属停车没有优惠".
-    """
-    df: Counter[str] = Counter()
-    for doc in member_docs:
-        df.update({w for ws in doc.clause_words for w in ws})
-    n = max(len(member_docs), 1)
-    plains = ["".join(doc.clauses) for doc in member_docs]
 
-    def covered(key: str) -> int:
-        # Members saying it in any wording that keeps its key characters ("停车费|停车收费", "太贵|还贵").
-        return sum(1 for p in plains if key in p)
+class _Members:
+    """What a group's comments say, for scoring title candidates: which members name an object and
+    which state a failure of a class (in any of the class's words)."""
 
-    objects = set(sorted(signature, key=lambda t: -signature[t])[:TITLE_OBJECTS])
-    best, best_score = "", -math.inf
-    heads: dict[str, int] = {}  # object words that lead a candidate -> members naming them
+    def __init__(self, member_docs: list[_Doc]) -> None:
+        self.n = max(len(member_docs), 1)
+        self.plain = ["".join(doc.clauses) for doc in member_docs]
+        self.words = [{w for ws in doc.clause_words for w in ws} for doc in member_docs]
+        self.df: Counter[str] = Counter()
+        for words in self.words:
+            self.df.update(words)
+        classes = title_lexicon()[0]
+        self.said: dict[str, set[int]] = {}
+        self.class_words: dict[str, list[str]] = {}
+        for word, name in classes.items():
+            self.class_words.setdefault(name, []).append(word)
+
+    def saying(self, word: str) -> set[int]:
+        """Members using WORD: as a word when it is one character ("热" is not "热水"), else anywhere."""
+        if word not in self.said:  # a group of 200 comments has many candidates sharing words
+            self.said[word] = self._saying(word)
+        return self.said[word]
+
+    def _saying(self, word: str) -> set[int]:
+        if len(word) == 1:
+            return {m for m, ws in enumerate(self.words) if word in ws or any(
+                len(w) == 2 and w[1] == word and w[0] in "太很还好更" for w in ws)}
+        return {m for m, p in enumerate(self.plain) if word in p}
+
+    def naming(self, obj: str) -> set[int]:
+        """Members naming the object, in any wording that keeps its first two characters (停车费|停车收费)."""
+        return self.saying(obj[:2])
+
+    def failing(self, failure: str) -> set[int]:
+        """Members stating the failure, by its class ("缺药", "缺货", "断货") or, outside the classes,
+        by the failure word without its degree ("太贵" and "还贵" as "贵")."""
+        name = title_lexicon()[0].get(failure)
+        if name is None:
+            key = failure.lstrip("太很还") or failure
+            return self.saying(key)
+        out: set[int] = set()
+        for word in self.class_words[name]:
+            if word not in _MISSING:
+                out |= self.saying(word)
+        return out
+
+
+def _failure_ends(words: list[str], start: int) -> list[tuple[int, str]]:
+    """Where a failure stated from word START on ends: (index after it, the failure word), for failure
+    words of the lexicon spread over several words ("太|麻烦", "不|制冷", "扫|不|出来")."""
+    classes, _, never = title_lexicon()
+    out: list[tuple[int, str]] = []
+    text = ""
+    for j in range(start, min(start + 4, len(words))):
+        text += words[j]
+        if text in never:
+            break
+        if text in classes or text in FAILURES or (j == start + 1 and words[start] in NEGATORS and
+                                                   words[start] not in _MISSING):
+            out.append((j + 1, text))
+    return out
+
+
+def _candidates(member_docs: list[_Doc], objects: list[str]):
+    """Title candidates inside one clause: (words, object, failure) for a span from an object word to
+    the end of a failure ("停车费|太贵", "用药|指导|太少", "空调|不|制冷"), or from a missing-word to
+    the object it misses ("没有|热水")."""
+    wanted = set(objects)
     for doc in member_docs:
         for words in doc.clause_words:
             for i, head in enumerate(words):
-                if head in FILLER or head in FAILURES or df[head] < 2 or head not in objects:
-                    continue
-                for j in range(i + 1, min(i + 7, len(words))):
-                    tail = words[j]
-                    if tail not in FAILURES and words[j - 1] not in NEGATORS:
-                        continue
-                    rest = "".join(w for w in words[j + 1:] if w not in _TAIL)
-                    # "专家号太难|挂了", "导诊台没有|人": a short remainder belongs to the phrase
-                    span = words[i:] if len(rest) <= 3 else words[i:j + 1]
-                    text = _trim(span)
-                    if not 4 <= len(text) <= TITLE_MAX:
-                        continue
-                    inner = [w for w in words[i + 1:j] if w not in FILLER]  # between object and failure
-                    detail = sum(1 for w in inner if df[w] <= 1 or any(c.isdigit() for c in w))
-                    if tail in NEGATORS or tail in ("没有", "没", "无"):  # "没有|优惠": what is missing counts
-                        failure = words[j + 1] if j + 1 < len(words) else tail
-                    else:
-                        failure = tail.lstrip("太很还不没") or tail
-                    score = (covered(head[:2]) + covered(failure)) / n + 2 * signature[head] - 0.4 * detail \
-                        - 0.03 * len(text)
-                    if score > best_score:
-                        best, best_score = text, score
-                    heads[head] = max(heads.get(head, 0), covered(head[:2]))
-    composed, score = _composed(member_docs, signature, heads, covered)
+                if head in wanted:
+                    lead = i - 1 if i > 0 and words[i - 1] in wanted else i  # "用药|指导|太少": one object
+                    for k in range(i + 1, min(i + 7, len(words))):
+                        for end, failure in _failure_ends(words, k):
+                            if failure in _MISSING or words[k] in _MISSING:
+                                if end >= len(words):
+                                    continue  # "门诊楼没有": missing what?
+                                end, failure = end + 1, words[k] + words[end]
+                            rest = "".join(w for w in words[end:] if w not in _TAIL)
+                            # "专家号太难|挂了", "导诊台没有|人": a short remainder belongs to the phrase
+                            yield (words[lead:] if len(rest) <= 2 else words[lead:end]), head, failure
+                elif head in _MISSING and i + 1 < len(words) and words[i + 1] in wanted:
+                    lead = i - 1 if i > 0 and _is_object(words[i - 1]) else i  # "病房|没有|热水"
+                    yield words[lead:i + 2], words[i + 1], "没了"
+
+
+def _key_phrase(member_docs: list[_Doc], signature: dict[str, float]) -> str:
+    """The group's own "<object><failure>" phrase, or "" when its comments have none.
+
+    A candidate (``_candidates``) scores by how many members name its object and state its failure
+    (the same failure in any word of its class), both in one comment counting most, plus the object's
+    signature weight, minus one-off details (numbers, words no other member uses) and length: so
+    "药房缺药" beats "药店贵很多" in a group about missing drugs, "停车费太贵" beats "陪床家属停车没有优惠".
+    The group's strongest object joined to its most stated failure competes too (``_composed``).
+    """
+    members = _Members(member_docs)
+    n = members.n
+    objects = [t for t in sorted(signature, key=lambda t: -signature[t]) if _is_object(t)][:TITLE_OBJECTS]
+    best, best_score = "", -math.inf
+    for span, head, failure in _candidates(member_docs, objects):
+        text = _clean(_trim(span))
+        if not 4 <= len(text) <= TITLE_MAX or failure in head or any(w in title_lexicon()[2] for w in span
+                                                                       if w not in _INTENSIFIERS):
+            continue
+        named, failing = members.naming(head), members.failing(failure)
+        inner = [w for w in span if w != head and w not in FILLER and w not in failure]
+        detail = sum(1 for w in inner if w[0] in _NUMERALS or any(c.isdigit() for c in w)) \
+            + 0.3 * sum(1 for w in inner if members.df[w] <= 1 and w not in signature)
+        score = (len(named & failing) + 0.5 * (len(named) + len(failing)) + 0.3 * len(members.saying(failure))) / n \
+            + signature[head] - 0.4 * detail - 0.03 * len(text)
+        if score > best_score:
+            best, best_score = text, score
+    composed, score = _composed(members, signature, objects)
     return composed if score > best_score else best
 
 
-def _composed(member_docs: list[_Doc], signature: dict[str, float], heads: dict[str, int], covered) -> tuple[str, float]:
-    """The group's strongest object with the failure most members name, scored like a span (with a
-    penalty: it joins words of two comments). Members that say the same failure in different clauses
+def _composed(members: _Members, signature: dict[str, float], objects: list[str]) -> tuple[str, float]:
+    """The group's strongest object with the failure most members state, scored like a span with a
+    penalty (it joins words of two comments). Members that say the same failure in different clauses
     ("臭气熏天", "臭得不行") share no span; "卫生间" + "臭" is what they say together."""
-    n = max(len(member_docs), 1)
-    failures: Counter[str] = Counter()
-    for doc in member_docs:
-        failures.update({w for ws in doc.clause_words for w in ws if w in FAILURES and w not in FILLER})
-    # A one-character failure inside an object word ("卡" in "医保卡") is not what members complain of.
-    things = [t for t in signature if len(t) > 1 and not any(t.startswith(f) for f in FAILURES)]
-    keys = {f: f.lstrip("太很还") or f for f in failures}
-    usable = [f for f in failures if len(keys[f]) > 1 or not any(keys[f] in t for t in things)]
-    if not heads or not usable:
+    n = members.n
+    classes = title_lexicon()[0]
+    if not objects or n < 3:  # two comments' words joined are one comment's each, not what a group shares
         return "", -math.inf
-    head = max(heads, key=lambda h: (heads[h] + 2 * n * signature[h], h))
-    failure = max(usable, key=lambda f: (covered(keys[f]), -len(f), f))
+    head = max(objects, key=lambda h: (len(members.naming(h)) + 2 * n * signature[h], h))
+    if 2 * len(members.naming(head)) < n:  # what the group is about is what most of it names
+        return "", -math.inf
+    never = title_lexicon()[2]
+    said = {w for words in members.words for w in words if w in FAILURES} | set(classes)
+    used = {f: len(members.saying(f)) for f in said if f not in FILLER and f not in _MISSING and f not in never
+            and f not in head and not any(f in o for o in objects)}
+    used = {f: k for f, k in used.items() if 2 * k >= n}  # a failure most members state, not one's detail
+    if not used:
+        return "", -math.inf
+    rank = {w: k for k, w in enumerate(classes)}  # a class lists its plain words first ("臭" before "骚味")
+    failure = max(used, key=lambda f: (len(members.failing(f)), used[f], -rank.get(f, len(rank)), f))
     text = _clean(head + failure)
-    if head in failure or not 3 <= len(text) <= TITLE_MAX:
+    if not 3 <= len(text) <= TITLE_MAX:
         return "", -math.inf
-    score = (heads[head] + covered(keys[failure])) / n + 2 * signature[head] - 0.5 - 0.03 * len(text)
+    named, failing = members.naming(head), members.failing(failure)
+    score = (len(named & failing) + 0.5 * (len(named) + len(failing)) + 0.3 * used[failure]) / n \
+        + signature[head] - TITLE_COMPOSED - 0.03 * len(text)
     return text, score
 
 
@@ -324,24 +427,33 @@ def _title(member_docs: list[_Doc], signature: dict[str, float], need: int = 1) 
     compete first. The best one, trimmed, is the title.
     """
     phrase = _key_phrase(member_docs, signature)
-    if phrase:
-        return _with_object(phrase, member_docs, signature)
+    if phrase:  # it starts with its object
+        return _latin_upper(phrase)
     top = set(sorted(signature, key=lambda t: -signature[t])[:need])
-    for required in (top, set()):
+    classes, _, never = title_lexicon()
+    failures = [f for f in (FAILURES | set(classes)) - never if len(f) > 1]
+    # First a clause that names a top term and states a failure, then one naming a top term, then any.
+    for required, failing in ((top, True), (top, False), (set(), False)):
         best, best_score = "", -1.0
         for doc in member_docs:
             for words, clause, neg in zip(doc.clause_words, doc.clauses, doc.complaint, strict=False):
-                if len(clause) < 4 or (required and not required & set(words)):
+                if len(clause) < 4 or (required and not required & set(words)) or (
+                        failing and not any(f in clause for f in failures)):
                     continue
                 score = sum(signature.get(w, 0.0) for w in set(words)) / max(len(clause), 6) ** TITLE_LEN_POWER
                 score *= TITLE_COMPLAINT if neg else 1.0
                 if score > best_score:
                     best, best_score = _trim(words), score
         if best:
-            return _with_object(best, member_docs, signature)
+            return _latin_upper(_with_object(best, member_docs, signature))
     # Short comments only ("饭菜凉"): the most common clause as it stands.
     clauses = Counter(_trim(words) for doc in member_docs for words in doc.clause_words if words)
-    return max(clauses.items(), key=lambda p: (p[1], len(p[0]), p[0]))[0] if clauses else ""
+    return _latin_upper(max(clauses.items(), key=lambda p: (p[1], len(p[0]), p[0]))[0]) if clauses else ""
+
+
+def _latin_upper(title: str) -> str:
+    """Latin letters as hospitals write them ("B超", "CT"): normalisation lower-cased them."""
+    return re.sub(r"[a-z]+", lambda m: m.group(0).upper(), title)
 
 
 def _clean(title: str) -> str:
@@ -360,8 +472,7 @@ def _object_noun(member_docs: list[_Doc]) -> str:
     df: Counter[str] = Counter()
     for doc in member_docs[:30]:
         nouns = {w for clause in doc.clauses for w, flag in jieba.posseg.lcut(clause) if flag.startswith("n")}
-        df.update(w for w in nouns if w not in FILLER and w not in _INTENSIFIERS
-                  and not any(w.startswith(f) for f in FAILURES))
+        df.update(w for w in nouns if _is_object(w) and not any(w.startswith(f) for f in FAILURES))
     if not df:
         return ""
     word, n = max(df.items(), key=lambda p: (p[1], len(p[0]), p[0]))

@@ -134,3 +134,73 @@ def test_filler_only_and_empty_input_are_ungrouped() -> None:
     result = cluster_comments(["太差了", "太差了！", "唉"] + HOT_WATER)
     assert result.assignment[:3] == [None, None, None]
     assert cluster_comments([]).assignment == []
+
+
+def _title_of(texts: list[str]) -> str:
+    """The title of one group made of TEXTS (clustered as one problem, as the monthly job does)."""
+    from analysis.cluster import _doc, _title, signature_of
+
+    return _title([_doc(t) for t in texts], signature_of(texts))
+
+
+# Groups of the dev themes of analysis/eval/clusters/problems.jsonl (titles are tuned on these only).
+MISSING_DRUGS = ["藥房缺藥，只能自己去外面買", "医生开了药，到药房说缺货，又回去找医生换药", "常用的降压药经常断货",
+                 "药房说这个药没货了，下次再来拿", "同样的药医院比外面药店贵一倍"]
+AIR_CON = ["病房太热了空调坏了报修两天没人来", "空调开了跟没开一样，病房里闷热", "空调温度调到十六度还是不凉，病房朝西下午像蒸笼",
+           "病房空调不制冷，夏天热得睡不着", "三人间的空调根本不凉，晚上热醒好几次"]
+SETTLEMENT = ["异地医保不能直接结算，要回去自己报销", "醫保報銷手續太複雜，來回跑好幾趟", "医保结算太麻烦了，跑了三个窗口才办完",
+              "出院医保结算要等好几天"]
+
+
+def test_title_is_object_and_failure_in_members_words() -> None:
+    """A title names what (an object the members name) and what is wrong with it (a failure word of
+    the lexicon), in one member's words, the failure counted over its class (缺药, 缺货, 断货, 没货)."""
+    from analysis.cluster import FAILURES, title_lexicon
+
+    classes = title_lexicon()[0]
+    for texts, title in ((MISSING_DRUGS, "药房缺药"), (AIR_CON, "空调不凉"), (SETTLEMENT, "医保结算太麻烦")):
+        got = _title_of(texts)
+        assert got == title, (got, title)
+        assert any(_in_order(got, normalize(t)) for t in texts)
+        assert any(got.endswith(f) for f in set(classes) | FAILURES)
+
+
+def test_title_is_never_led_by_a_place_a_time_or_a_number() -> None:
+    """"门诊楼没有" names no object, "三次没扎进去" a figure: the members' object leads instead."""
+    from analysis.cluster import _is_object
+
+    assert not _is_object("门诊楼") and not _is_object("三次") and not _is_object("时间") and not _is_object("晚上")
+    assert _is_object("热水") and _is_object("自助机") and _is_object("停车费")
+    hot_water = ["门诊楼没有热水，只能去住院部打", "门诊楼没有热水", "晚上病房没有热水", "夜里没有热水，开水房也关门"]
+    assert _title_of(hot_water).endswith("热水") and not _title_of(hot_water).startswith("门诊楼")
+    needles = ["小孩头皮针扎了三次都没扎进去", "护士扎针扎了四次才扎上", "扎针技术太差了，手背都扎青了",
+               "抽血的小护士扎了三次才找到血管", "紮針紮了好幾次，老人家血管本來就不好"]
+    assert _title_of(needles) == "扎针技术太差"
+
+
+def test_title_has_no_pronoun_intensifier_or_emotion_and_fits_a_list() -> None:
+    """No 我, 一直, 老是, 根本, 没用 in a title; at most 14 characters, however long the comments."""
+    from analysis.cluster import TITLE_MAX, title_lexicon
+
+    never = title_lexicon()[2]
+    groups = [
+        ["公众号挂号一直卡，放号时根本进不去", "公眾號系統太卡了，點半天沒反應", "网上挂号系统老是崩溃，一到八点就进不去"],
+        ["预约的时间根本没用，到了还是要排", "预约了还要排队，那预约有什么用", "明明预约了时间段，到了还是要等两个小时"],
+        ["我们在门诊等了一个上午，我妈年纪大了，实在是坐不住，候诊区的座位太少了，希望医院多加一些椅子",
+         "候诊区座位太少，很多人只能站着等", "孕妇来了都没座位坐，只能站在那里等一个多小时"],
+    ]
+    for texts in groups:
+        title = _title_of(texts)
+        assert 3 <= len(title) <= TITLE_MAX == 14, title
+        assert not any(w in title for w in never if len(w) > 1) and "我" not in title, title
+    assert _title_of(groups[0]) == "公众号挂号卡"
+
+
+def test_failure_lexicon_is_data() -> None:
+    """The failure classes and the words no title is led by live in title_words.yaml, not in code."""
+    from analysis.cluster import TITLE_WORDS, title_lexicon
+
+    classes, not_objects, never = title_lexicon()
+    assert TITLE_WORDS.name == "title_words.yaml"
+    assert classes["缺货"] == classes["断货"] == classes["缺药"] and classes["太贵"] != classes["缺货"]
+    assert "门诊楼" in not_objects and "根本" in never
