@@ -9,7 +9,9 @@ Two steps, so that the second labeller never sees the first labels:
    ``python bench/label_agreement.py compare relabel.jsonl`` prints, against the corpus labels:
    per theme the rows each side gave it, the percentage of rows on which the two agree about its
    presence, Cohen's kappa for presence, and polarity agreement where both gave it; then exact-set
-   agreement, micro/macro kappa and urgent agreement (flag and reason).
+   agreement, micro/macro kappa and urgent agreement (flag and reason); and the re-label scored as if it
+   were a model against the corpus labels (micro/macro-F1, polarity, urgent recall/precision by
+   ``analysis.metrics``): the human ceiling the classifier's real-text figures can be read against.
 """
 
 from __future__ import annotations
@@ -92,6 +94,22 @@ def compare(relabel_path: Path) -> None:
     print(f"urgent: corpus {sum(ua)}, relabel {sum(ub)}, both {sum(x and y for x, y in zip(ua, ub, strict=True))}, "
           f"agree {100 * sum(x == y for x, y in zip(ua, ub, strict=True)) / n:.0f}%, kappa {_kappa(ua, ub):.2f}; "
           f"same reason where both urgent: {reason}")
+    ceiling = human_ceiling(pairs)
+    print(f"re-label scored against the corpus labels: micro-F1 {ceiling['micro_f1']:.3f}, "
+          f"macro-F1 {ceiling['macro_f1']:.3f}, polarity {ceiling['polarity_accuracy']:.3f}, "
+          f"urgent recall {ceiling['urgent_recall']:.3f}, precision {ceiling['urgent_precision']:.3f}")
+
+
+def human_ceiling(pairs: list[tuple[dict, dict]]) -> dict:
+    """The second labeller scored like a model against the corpus labels (``analysis.metrics``)."""
+    from analysis.corpus import parse_example
+    from analysis.metrics import compute_metrics
+    from analysis.taxonomy import CODES
+
+    gold = [parse_example(t, set(CODES)) for t, _ in pairs]
+    mine = [parse_example(m, set(CODES)) for _, m in pairs]
+    return compute_metrics(gold, [m.themes for m in mine], [m.urgent for m in mine],
+                           [m.urgent_reason for m in mine], CODES)
 
 
 def main() -> None:

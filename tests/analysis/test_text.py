@@ -47,6 +47,44 @@ def test_refused_red_envelope_is_a_negated_lexicon_hit() -> None:
     assert lexicon_scan(prepare("主任收红包").plain).reasons == ["bribery"]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "知道什么时候偷懒,什么时候敷衍",  # 偷懒 is no theft
+        "这家医院明目张胆偷税漏税",
+        "今天在三甲医院拍了ct,肺部轻度感染",  # an x-ray or CT is no photograph of a patient
+        "医生看完诊,认定孩子是过敏体质",  # an allergy as a constitution or a diagnosis is no reaction to care
+        "也就是花粉过敏,但还是有种不舒服的感觉",
+        "医生说里面有息肉要动手术",  # surgery, not a fight
+        "因需要保险报销,再三索要发票",  # asking for an invoice is no demand for money
+        "我们的钱难道是天上掉下来的吗",
+        "另一间医院两床相距可要远得多两三倍",
+        "不符合挂急诊的条件,得眼球出血才行",
+    ],
+)
+def test_everyday_words_are_no_urgent_lexicon_hit(text: str) -> None:
+    """Words that only look like an urgent signal in real letters match no reason."""
+    assert lexicon_scan(prepare(text).plain).reasons == []
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("吃了止痛药胃出血", "safety"),
+        ("输液后全身过敏,起了很多红疹", "safety"),
+        ("护士打了三倍的剂量", "safety"),
+        ("手机在病房被偷了", "theft"),
+        ("厕所门有缝,还要冒着被色狼偷窥的危险", "privacy"),
+        ("对方怎么知道我的电话和孩子的名字", "privacy"),
+        ("家属在急诊动手打了护士", "violence"),
+        ("医生向家属索要五千元好处", "bribery"),
+    ],
+)
+def test_narrowed_urgent_patterns_still_match(text: str, reason: str) -> None:
+    """The narrowed patterns keep their real signals."""
+    assert reason in lexicon_scan(prepare(text).plain).reasons
+
+
 def test_importing_analysis_is_cheap() -> None:
     """Importing the package loads neither jieba nor scikit-learn."""
     code = "import sys, analysis; print('jieba' in sys.modules, 'sklearn' in sys.modules)"
