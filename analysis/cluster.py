@@ -44,6 +44,7 @@ TITLE_LEN_POWER = 1.0
 TITLE_COMPLAINT = 1.5
 TITLE_COMPOSED = 0.5  # a composed title joins two comments' words: it must cover more to win
 TITLE_OBJECTS = 8  # a key phrase starts at one of the group's strongest object terms
+CAMP_MIN = 3  # a group is split in two only when each part has at least this many members
 
 # Words that say how strongly, not what: they carry no problem identity.
 _FILLER_WORDS = (
@@ -190,6 +191,76 @@ def _agglomerate(x, distance: float) -> np.ndarray:
     return fcluster(tree, t=distance, criterion="distance") - 1
 
 
+def _facets(doc: _Doc) -> frozenset[str]:
+    """What one comment is about and what it says is wrong: its object words (by their first two
+    characters, so 停车费 and 停车收费 meet) and the failure classes of ``title_words.yaml`` it states."""
+    classes = title_lexicon()[0]
+    words = {w for ws in doc.clause_words for w in ws}
+    plain = "".join(doc.clauses)
+    out = {"o:" + w[:2] for w in words if _is_object(w)}
+    for word, name in classes.items():
+        if word in _MISSING:
+            continue
+        if word in words if len(word) == 1 else word in plain:
+            out.add("f:" + name)
+    return frozenset(out)
+
+
+def _purify(labels: np.ndarray, docs: list[_Doc], x) -> np.ndarray:
+    """Groups a title can name: one object and one failure (analysis/CLUSTERING.md, rule 1).
+
+    Agglomeration joins comments that share words, not always a problem: "取药排队" with "抽血排队",
+    "病房吵" with "病房有蚊子". A group of four or more whose members fall into two disjoint camps, each of
+    two or more members naming an object or stating a failure class the other camp never does, is split
+    in two (the others join the camp they are closer to). In a group of two or three, members that share
+    no object and no failure class with the others are no problem of theirs (``-1``, ungrouped).
+    """
+    out = labels.copy()
+    facets = [_facets(doc) for doc in docs]
+    next_label = int(labels.max()) + 1
+    for g in range(int(labels.max()) + 1):
+        rows = [int(r) for r in np.flatnonzero(labels == g)]
+        if len(rows) <= 3:
+            for r in rows:
+                if not any(facets[r] & facets[o] for o in rows if o != r):
+                    out[r] = -1
+            continue
+        camps = _camps(rows, facets)
+        if camps is None:
+            continue
+        sides = [list(c) for c in camps]
+        centres = [np.asarray(x[side].sum(axis=0)).ravel() for side in sides]
+        for r in rows:
+            if r not in camps[0] and r not in camps[1]:
+                sims = [float(x[r].toarray().ravel() @ c) for c in centres]
+                sides[int(sims[1] > sims[0])].append(r)
+        for r in sides[1]:
+            out[r] = next_label
+        next_label += 1
+    return out
+
+
+def _camps(rows: list[int], facets: list[frozenset[str]]) -> tuple[set[int], set[int]] | None:
+    """Two disjoint sets of members, each of two or more sharing a facet no member of the other has, that
+    cover at least half the group; the largest such pair, or None."""
+    who: dict[str, set[int]] = {}
+    for r in rows:
+        for f in facets[r]:
+            who.setdefault(f, set()).add(r)
+    top = max((len(m) for f, m in who.items() if f.startswith("o:")), default=0)
+    if 3 * top >= 2 * len(rows):  # most members name one object: the group is about it
+        return None
+    common = sorted((f for f, m in who.items() if len(m) >= CAMP_MIN), key=lambda f: (-len(who[f]), f))[:16]
+    best: tuple[set[int], set[int]] | None = None
+    for k, a in enumerate(common):
+        for b in common[k + 1:]:
+            if who[a] & who[b] or 2 * len(who[a] | who[b]) < len(rows):
+                continue
+            if best is None or len(who[a] | who[b]) > len(best[0] | best[1]):
+                best = (who[a], who[b])
+    return best
+
+
 def _normalise_rows(m: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(m, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
@@ -261,6 +332,7 @@ def _trim(words: list[str]) -> str:
     return out or "".join(words[lo:hi])[:TITLE_MAX]
 
 
+@functools.cache
 def _is_object(word: str) -> bool:
     """Whether WORD can lead a title as what the problem is about (not a place, time, person, number,
     filler or failure word: "门诊楼没有", "三次没扎进去", "时间没用" name no object)."""
@@ -526,13 +598,14 @@ def cluster_comments(
     core.sort()
     vec = _Vectorizer([docs[i] for i in core])
     x_core = vec.matrix
-    labels_core = _agglomerate(x_core, distance)
+    labels_core = _purify(_agglomerate(x_core, distance), [docs[i] for i in core], x_core)
     label_of.update(zip(core, (int(v) for v in labels_core), strict=True))
     n_groups = int(labels_core.max()) + 1
     x_dense = x_core.toarray()
     weights = np.array([freq[keys[i]] for i in core], dtype=float)
     centroids = np.zeros((n_groups, x_dense.shape[1]))
-    np.add.at(centroids, labels_core, x_dense * weights[:, None])
+    grouped = labels_core >= 0
+    np.add.at(centroids, labels_core[grouped], x_dense[grouped] * weights[grouped, None])
     centroids = _normalise_rows(centroids)
     close_of: dict[int, float] = {}
     for g in range(n_groups):
