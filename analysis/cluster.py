@@ -43,6 +43,7 @@ TITLE_MAX = 14  # the rubric's list entry (analysis/CLUSTERING.md)
 TITLE_LEN_POWER = 1.0
 TITLE_COMPLAINT = 1.5
 TITLE_COMPOSED = 0.5  # a composed title joins two comments' words: it must cover more to win
+TITLE_SAID = 0.0  # ... or one member's, leaving out what stands between its object and its failure
 TITLE_OBJECTS = 8  # a key phrase starts at one of the group's strongest object terms
 CAMP_MIN = 3  # a group is split in two only when each part has at least this many members
 
@@ -341,7 +342,8 @@ def _is_object(word: str) -> bool:
             and word not in not_objects and word not in never and word not in _INTENSIFIERS
             and word[0] not in _NUMERALS and not any(c.isdigit() for c in word)
             and not (word[-1] in "得的了" and (word[:-1] in FAILURES or word[:-1] in classes))  # "咸得"
-            and word[-1] not in "来去到完都也了"  # a verb with its direction or result ("送来"), a glued adverb
+            and word[-1] not in "来去到完都也了得人"  # a verb with its direction or result ("送来", "写得"), a glued
+            # adverb, a person ("糖尿病人": who, not what)
             and not any(word.startswith(f) for f in FAILURES if len(f) > 1))  # "白跑一趟"
 
 
@@ -352,6 +354,7 @@ class _Members:
     def __init__(self, member_docs: list[_Doc]) -> None:
         self.n = max(len(member_docs), 1)
         self.plain = ["".join(doc.clauses) for doc in member_docs]
+        self.clauses = [c for doc in member_docs for c in doc.clauses]
         self.words = [{w for ws in doc.clause_words for w in ws} for doc in member_docs]
         self.df: Counter[str] = Counter()
         for words in self.words:
@@ -477,7 +480,8 @@ def _composed(members: _Members, signature: dict[str, float], objects: list[str]
     said = {w for words in members.words for w in words if w in FAILURES} | set(classes)
     used = {f: len(members.saying(f)) for f in said if f not in FILLER and f not in _MISSING and f not in never
             and f not in head and not any(f in o for o in objects)}
-    used = {f: k for f, k in used.items() if 2 * k >= n}  # a failure most members state, not one's detail
+    # a failure most members state (in any word of its class), not one's detail
+    used = {f: k for f, k in used.items() if 2 * k >= n or k >= 2 and 2 * len(members.failing(f)) >= n}
     if not used:
         return "", -math.inf
     rank = {w: k for k, w in enumerate(classes)}  # a class lists its plain words first ("臭" before "骚味")
@@ -487,8 +491,22 @@ def _composed(members: _Members, signature: dict[str, float], objects: list[str]
         return "", -math.inf
     named, failing = members.naming(head), members.failing(failure)
     score = (len(named & failing) + 0.5 * (len(named) + len(failing)) + 0.3 * used[failure]) / n \
-        + signature[head] - TITLE_COMPOSED - 0.03 * len(text)
-    return text, score
+        + signature[head] - 0.03 * len(text)
+    # one member's clause says the object and then the failure ("指示牌写得不清楚"): the title is that
+    # member's words without the ones between, not words of two comments joined
+    joined = len(failure) < 2 or not any(_said_between(c, head, failure) for c in members.clauses)  # "护士少"
+    return text, score - (TITLE_COMPOSED if joined else TITLE_SAID)
+
+
+def _said_between(clause: str, head: str, failure: str) -> bool:
+    """Whether CLAUSE says HEAD and then FAILURE with at most a verb's two characters between, no other
+    object ("指示牌写得不清楚" says 指示牌不清楚; "出院手续繁琐" does not say 出院繁琐)."""
+    start = clause.find(head)
+    if start < 0:
+        return False
+    rest = clause[start + len(head):]
+    end = rest.find(failure)
+    return 0 <= end <= 2 and (end == 0 or not _is_object(rest[:end]))
 
 
 def _title(member_docs: list[_Doc], signature: dict[str, float], need: int = 1) -> str:
