@@ -435,6 +435,23 @@ def _candidates(member_docs: list[_Doc], objects: list[str]):
                     yield words[lead:i + 2], words[i + 1], "没了"
 
 
+def _is_figure(word: str) -> bool:
+    """A number, a time or a count ("五点", "两个星期", "3次"): one comment's detail, not its problem."""
+    return any(c.isdigit() for c in word) or word[0] in _NUMERALS and word[0] != "一" or (
+        word[0] == "一" and len(word) > 1 and word[1] in "个点天周月年次小分块秒")
+
+
+def _spans(member_docs: list[_Doc], objects: list[str]):
+    """``_candidates``, and each of them without the figures between its object and its failure
+    ("晚饭|五点|送来|已经|冰凉" -> "晚饭送来冰凉"): the member's words, less its detail."""
+    for span, head, failure in _candidates(member_docs, objects):
+        yield span, head, failure
+        figures = [w for w in span if _is_figure(w) and w != head and w not in failure]
+        plain = [w for w in span if w not in figures]
+        if figures and all(len(w) > 1 for w in figures):  # "十|台|有|三|台": the count is the phrase
+            yield plain, head, failure
+
+
 def _key_phrase(member_docs: list[_Doc], signature: dict[str, float]) -> str:
     """The group's own "<object><failure>" phrase, or "" when its comments have none.
 
@@ -448,7 +465,7 @@ def _key_phrase(member_docs: list[_Doc], signature: dict[str, float]) -> str:
     n = members.n
     objects = [t for t in sorted(signature, key=lambda t: -signature[t]) if _is_object(t)][:TITLE_OBJECTS]
     best, best_score = "", -math.inf
-    for span, head, failure in _candidates(member_docs, objects):
+    for span, head, failure in _spans(member_docs, objects):
         text = _clean(_trim(span))
         if not 4 <= len(text) <= TITLE_MAX or failure in head or any(w in title_lexicon()[2] for w in span
                                                                        if w not in _INTENSIFIERS):

@@ -244,3 +244,13 @@ def test_title_takes_the_failure_word_most_members_use_in_its_class() -> None:
     signs = ["找放射科找了半小时，指示牌指的方向是错的", "指示牌太少了，找不到科室在哪", "新楼和老楼的指示牌对不上，我在连廊里转了好久",
              "指示牌写得不清楚，问了三个人才找到", "楼里的标识看不懂，绕了好几圈", "醫院標識不清楚，找科室找半天"]
     assert _title_of(signs) == "指示牌不清楚"
+
+
+def test_a_figure_between_object_and_failure_is_left_out() -> None:
+    """"晚饭五点送来已经冰凉": the hour is one comment's detail; the title keeps that member's other words."""
+    meals = ["送餐太晚了，饭到了都凉透了", "晚饭五点送来已经冰凉，我爸胃不好吃了就拉肚子", "饭每次都凉的，也没地方热",
+             "中午送饭的阿姨总是一点多才到，术后的病人饿着等饭，送来了还是凉的"]
+    assert _title_of(meals) == "晚饭送来冰凉"
+    from analysis.cluster import _is_figure
+
+    assert _is_figure("五点") and _is_figure("两个") and _is_figure("3次") and not _is_figure("一样")
