@@ -213,9 +213,8 @@ def _purify(labels: np.ndarray, docs: list[_Doc], x) -> np.ndarray:
     Agglomeration joins comments that share words, not always a problem: "取药排队" with "抽血排队",
     "病房吵" with "病房有蚊子". A group of four or more whose members fall into two disjoint camps, each of
     two or more members naming an object or stating a failure class the other camp never does, is split
-    in two (the others join the camp they are closer to). In a group of two or three, a member that agrees
-    with no other (``_agree``: shares an object or a failure class, states no failure of other classes
-    only) is a complaint nobody else made (``-1``, ungrouped).
+    in two (the others join the camp they are closer to). In a group of two or three, members that share
+    no object and no failure class with the others are no problem of theirs (``-1``, ungrouped).
     """
     out = labels.copy()
     facets = [_facets(doc) for doc in docs]
@@ -224,7 +223,7 @@ def _purify(labels: np.ndarray, docs: list[_Doc], x) -> np.ndarray:
         rows = [int(r) for r in np.flatnonzero(labels == g)]
         if len(rows) <= 3:
             for r in rows:
-                if not any(_agree(facets[r], facets[o]) for o in rows if o != r):
+                if not any(facets[r] & facets[o] for o in rows if o != r):
                     out[r] = -1
             continue
         camps = _camps(rows, facets)
@@ -240,13 +239,6 @@ def _purify(labels: np.ndarray, docs: list[_Doc], x) -> np.ndarray:
             out[r] = next_label
         next_label += 1
     return out
-
-
-def _agree(a: frozenset[str], b: frozenset[str]) -> bool:
-    """Whether two comments can be one problem: they share an object or a failure class, and do not
-    each state failures of other classes only ("病号饭太油腻" and "病号餐价格太高": one object, two problems)."""
-    fa, fb = {f for f in a if f.startswith("f:")}, {f for f in b if f.startswith("f:")}
-    return bool(a & b) and not (fa and fb and not fa & fb)
 
 
 def _camps(rows: list[int], facets: list[frozenset[str]]) -> tuple[set[int], set[int]] | None:

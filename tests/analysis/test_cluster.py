@@ -254,4 +254,3 @@ def test_a_figure_between_object_and_failure_is_left_out() -> None:
     from analysis.cluster import _is_figure
 
     assert _is_figure("五点") and _is_figure("两个") and _is_figure("3次") and not _is_figure("一样")
-    assert _purified(["病号饭太油腻，吃不下", "病号餐价格太高了"]) == [-1, -1]  # one object, two failures
