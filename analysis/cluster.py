@@ -11,6 +11,8 @@ Method (rule in ``analysis/CLUSTERING.md``, figures from ``bench/cluster_eval.py
 * identical normalised texts are clustered once; at most ``SAMPLE`` distinct texts are clustered
   by average-linkage agglomeration on cosine distance, cut at ``DISTANCE``; the remaining texts
   of a large batch join the nearest cluster centroid when it is similar enough;
+* a group that falls into two camps (different objects or failure classes) is split, and in a group
+  of two or three a comment sharing neither with the others leaves it (``_purify``);
 * groups smaller than ``MIN_SIZE`` are not problems: their comments get ``None``;
 * a group's signature is its top weighted terms; the id is a hash of the top terms, and
   ``match_previous`` re-uses last month's id for the cluster whose signature is closest.
@@ -229,12 +231,13 @@ def _purify(labels: np.ndarray, docs: list[_Doc], x) -> np.ndarray:
         camps = _camps(rows, facets)
         if camps is None:
             continue
-        sides = [list(c) for c in camps]
-        centres = [np.asarray(x[side].sum(axis=0)).ravel() for side in sides]
-        for r in rows:
-            if r not in camps[0] and r not in camps[1]:
-                sims = [float(x[r].toarray().ravel() @ c) for c in centres]
-                sides[int(sims[1] > sims[0])].append(r)
+        sides = [sorted(c) for c in camps]
+        centres = np.vstack([np.asarray(x[side].sum(axis=0)) for side in sides])  # (2, terms)
+        others = [r for r in rows if r not in camps[0] and r not in camps[1]]
+        if others:
+            sims = np.asarray(x[others] @ centres.T)
+            for r, row in zip(others, sims, strict=True):
+                sides[int(row[1] > row[0])].append(r)
         for r in sides[1]:
             out[r] = next_label
         next_label += 1
