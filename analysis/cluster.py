@@ -11,6 +11,8 @@ Method (rule in ``analysis/CLUSTERING.md``, figures from ``bench/cluster_eval.py
 * identical normalised texts are clustered once; at most ``SAMPLE`` distinct texts are clustered
   by average-linkage agglomeration on cosine distance, cut at ``DISTANCE``; the remaining texts
   of a large batch join the nearest cluster centroid when it is similar enough;
+* a group that falls into two camps (different objects or failure classes) is split, and in a group
+  of two or three a comment sharing neither with the others leaves it (``_purify``);
 * groups smaller than ``MIN_SIZE`` are not problems: their comments get ``None``;
 * a group's signature is its top weighted terms; the id is a hash of the top terms, and
   ``match_previous`` re-uses last month's id for the cluster whose signature is closest.
@@ -43,7 +45,9 @@ TITLE_MAX = 14  # the rubric's list entry (analysis/CLUSTERING.md)
 TITLE_LEN_POWER = 1.0
 TITLE_COMPLAINT = 1.5
 TITLE_COMPOSED = 0.5  # a composed title joins two comments' words: it must cover more to win
+TITLE_SAID = 0.0  # ... or one member's, leaving out what stands between its object and its failure
 TITLE_OBJECTS = 8  # a key phrase starts at one of the group's strongest object terms
+CAMP_MIN = 3  # a group is split in two only when each part has at least this many members
 
 # Words that say how strongly, not what: they carry no problem identity.
 _FILLER_WORDS = (
@@ -190,6 +194,77 @@ def _agglomerate(x, distance: float) -> np.ndarray:
     return fcluster(tree, t=distance, criterion="distance") - 1
 
 
+def _facets(doc: _Doc) -> frozenset[str]:
+    """What one comment is about and what it says is wrong: its object words (by their first two
+    characters, so 停车费 and 停车收费 meet) and the failure classes of ``title_words.yaml`` it states."""
+    classes = title_lexicon()[0]
+    words = {w for ws in doc.clause_words for w in ws}
+    plain = "".join(doc.clauses)
+    out = {"o:" + w[:2] for w in words if _is_object(w)}
+    for word, name in classes.items():
+        if word in _MISSING:
+            continue
+        if word in words if len(word) == 1 else word in plain:
+            out.add("f:" + name)
+    return frozenset(out)
+
+
+def _purify(labels: np.ndarray, docs: list[_Doc], x) -> np.ndarray:
+    """Groups a title can name: one object and one failure (analysis/CLUSTERING.md, rule 1).
+
+    Agglomeration joins comments that share words, not always a problem: "取药排队" with "抽血排队",
+    "病房吵" with "病房有蚊子". A group of four or more whose members fall into two disjoint camps, each of
+    two or more members naming an object or stating a failure class the other camp never does, is split
+    in two (the others join the camp they are closer to). In a group of two or three, members that share
+    no object and no failure class with the others are no problem of theirs (``-1``, ungrouped).
+    """
+    out = labels.copy()
+    facets = [_facets(doc) for doc in docs]
+    next_label = int(labels.max()) + 1
+    for g in range(int(labels.max()) + 1):
+        rows = [int(r) for r in np.flatnonzero(labels == g)]
+        if len(rows) <= 3:
+            for r in rows:
+                if not any(facets[r] & facets[o] for o in rows if o != r):
+                    out[r] = -1
+            continue
+        camps = _camps(rows, facets)
+        if camps is None:
+            continue
+        sides = [sorted(c) for c in camps]
+        centres = np.vstack([np.asarray(x[side].sum(axis=0)) for side in sides])  # (2, terms)
+        others = [r for r in rows if r not in camps[0] and r not in camps[1]]
+        if others:
+            sims = np.asarray(x[others] @ centres.T)
+            for r, row in zip(others, sims, strict=True):
+                sides[int(row[1] > row[0])].append(r)
+        for r in sides[1]:
+            out[r] = next_label
+        next_label += 1
+    return out
+
+
+def _camps(rows: list[int], facets: list[frozenset[str]]) -> tuple[set[int], set[int]] | None:
+    """Two disjoint sets of members, each of two or more sharing a facet no member of the other has, that
+    cover at least half the group; the largest such pair, or None."""
+    who: dict[str, set[int]] = {}
+    for r in rows:
+        for f in facets[r]:
+            who.setdefault(f, set()).add(r)
+    top = max((len(m) for f, m in who.items() if f.startswith("o:")), default=0)
+    if 3 * top >= 2 * len(rows):  # most members name one object: the group is about it
+        return None
+    common = sorted((f for f, m in who.items() if len(m) >= CAMP_MIN), key=lambda f: (-len(who[f]), f))[:16]
+    best: tuple[set[int], set[int]] | None = None
+    for k, a in enumerate(common):
+        for b in common[k + 1:]:
+            if who[a] & who[b] or 2 * len(who[a] | who[b]) < len(rows):
+                continue
+            if best is None or len(who[a] | who[b]) > len(best[0] | best[1]):
+                best = (who[a], who[b])
+    return best
+
+
 def _normalise_rows(m: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(m, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
@@ -261,6 +336,7 @@ def _trim(words: list[str]) -> str:
     return out or "".join(words[lo:hi])[:TITLE_MAX]
 
 
+@functools.cache
 def _is_object(word: str) -> bool:
     """Whether WORD can lead a title as what the problem is about (not a place, time, person, number,
     filler or failure word: "门诊楼没有", "三次没扎进去", "时间没用" name no object)."""
@@ -269,7 +345,8 @@ def _is_object(word: str) -> bool:
             and word not in not_objects and word not in never and word not in _INTENSIFIERS
             and word[0] not in _NUMERALS and not any(c.isdigit() for c in word)
             and not (word[-1] in "得的了" and (word[:-1] in FAILURES or word[:-1] in classes))  # "咸得"
-            and word[-1] not in "来去到完都也了"  # a verb with its direction or result ("送来"), a glued adverb
+            and word[-1] not in "来去到完都也了得人"  # a verb with its direction or result ("送来", "写得"), a glued
+            # adverb, a person ("糖尿病人": who, not what)
             and not any(word.startswith(f) for f in FAILURES if len(f) > 1))  # "白跑一趟"
 
 
@@ -280,6 +357,7 @@ class _Members:
     def __init__(self, member_docs: list[_Doc]) -> None:
         self.n = max(len(member_docs), 1)
         self.plain = ["".join(doc.clauses) for doc in member_docs]
+        self.clauses = [c for doc in member_docs for c in doc.clauses]
         self.words = [{w for ws in doc.clause_words for w in ws} for doc in member_docs]
         self.df: Counter[str] = Counter()
         for words in self.words:
@@ -360,6 +438,23 @@ def _candidates(member_docs: list[_Doc], objects: list[str]):
                     yield words[lead:i + 2], words[i + 1], "没了"
 
 
+def _is_figure(word: str) -> bool:
+    """A number, a time or a count ("五点", "两个星期", "3次"): one comment's detail, not its problem."""
+    return any(c.isdigit() for c in word) or word[0] in _NUMERALS and word[0] != "一" or (
+        word[0] == "一" and len(word) > 1 and word[1] in "个点天周月年次小分块秒")
+
+
+def _spans(member_docs: list[_Doc], objects: list[str]):
+    """``_candidates``, and each of them without the figures between its object and its failure
+    ("晚饭|五点|送来|已经|冰凉" -> "晚饭送来冰凉"): the member's words, less its detail."""
+    for span, head, failure in _candidates(member_docs, objects):
+        yield span, head, failure
+        figures = [w for w in span if _is_figure(w) and w != head and w not in failure]
+        plain = [w for w in span if w not in figures]
+        if figures and all(len(w) > 1 for w in figures):  # "十|台|有|三|台": the count is the phrase
+            yield plain, head, failure
+
+
 def _key_phrase(member_docs: list[_Doc], signature: dict[str, float]) -> str:
     """The group's own "<object><failure>" phrase, or "" when its comments have none.
 
@@ -373,7 +468,7 @@ def _key_phrase(member_docs: list[_Doc], signature: dict[str, float]) -> str:
     n = members.n
     objects = [t for t in sorted(signature, key=lambda t: -signature[t]) if _is_object(t)][:TITLE_OBJECTS]
     best, best_score = "", -math.inf
-    for span, head, failure in _candidates(member_docs, objects):
+    for span, head, failure in _spans(member_docs, objects):
         text = _clean(_trim(span))
         if not 4 <= len(text) <= TITLE_MAX or failure in head or any(w in title_lexicon()[2] for w in span
                                                                        if w not in _INTENSIFIERS):
@@ -405,7 +500,8 @@ def _composed(members: _Members, signature: dict[str, float], objects: list[str]
     said = {w for words in members.words for w in words if w in FAILURES} | set(classes)
     used = {f: len(members.saying(f)) for f in said if f not in FILLER and f not in _MISSING and f not in never
             and f not in head and not any(f in o for o in objects)}
-    used = {f: k for f, k in used.items() if 2 * k >= n}  # a failure most members state, not one's detail
+    # a failure most members state (in any word of its class), not one's detail
+    used = {f: k for f, k in used.items() if 2 * k >= n or k >= 2 and 2 * len(members.failing(f)) >= n}
     if not used:
         return "", -math.inf
     rank = {w: k for k, w in enumerate(classes)}  # a class lists its plain words first ("臭" before "骚味")
@@ -415,8 +511,22 @@ def _composed(members: _Members, signature: dict[str, float], objects: list[str]
         return "", -math.inf
     named, failing = members.naming(head), members.failing(failure)
     score = (len(named & failing) + 0.5 * (len(named) + len(failing)) + 0.3 * used[failure]) / n \
-        + signature[head] - TITLE_COMPOSED - 0.03 * len(text)
-    return text, score
+        + signature[head] - 0.03 * len(text)
+    # one member's clause says the object and then the failure ("指示牌写得不清楚"): the title is that
+    # member's words without the ones between, not words of two comments joined
+    joined = len(failure) < 2 or not any(_said_between(c, head, failure) for c in members.clauses)  # "护士少"
+    return text, score - (TITLE_COMPOSED if joined else TITLE_SAID)
+
+
+def _said_between(clause: str, head: str, failure: str) -> bool:
+    """Whether CLAUSE says HEAD and then FAILURE with at most a verb's two characters between, no other
+    object ("指示牌写得不清楚" says 指示牌不清楚; "出院手续繁琐" does not say 出院繁琐)."""
+    start = clause.find(head)
+    if start < 0:
+        return False
+    rest = clause[start + len(head):]
+    end = rest.find(failure)
+    return 0 <= end <= 2 and (end == 0 or not _is_object(rest[:end]))
 
 
 def _title(member_docs: list[_Doc], signature: dict[str, float], need: int = 1) -> str:
@@ -526,13 +636,14 @@ def cluster_comments(
     core.sort()
     vec = _Vectorizer([docs[i] for i in core])
     x_core = vec.matrix
-    labels_core = _agglomerate(x_core, distance)
+    labels_core = _purify(_agglomerate(x_core, distance), [docs[i] for i in core], x_core)
     label_of.update(zip(core, (int(v) for v in labels_core), strict=True))
     n_groups = int(labels_core.max()) + 1
     x_dense = x_core.toarray()
     weights = np.array([freq[keys[i]] for i in core], dtype=float)
     centroids = np.zeros((n_groups, x_dense.shape[1]))
-    np.add.at(centroids, labels_core, x_dense * weights[:, None])
+    grouped = labels_core >= 0
+    np.add.at(centroids, labels_core[grouped], x_dense[grouped] * weights[grouped, None])
     centroids = _normalise_rows(centroids)
     close_of: dict[int, float] = {}
     for g in range(n_groups):

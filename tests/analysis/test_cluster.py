@@ -204,3 +204,53 @@ def test_failure_lexicon_is_data() -> None:
     assert TITLE_WORDS.name == "title_words.yaml"
     assert classes["缺货"] == classes["断货"] == classes["缺药"] and classes["太贵"] != classes["缺货"]
     assert "门诊楼" in not_objects and "根本" in never
+
+
+def _purified(texts: list[str]) -> list[int]:
+    """Labels ``_purify`` gives TEXTS when agglomeration put them all in one group (-1: ungrouped)."""
+    import numpy as np
+
+    from analysis.cluster import _doc, _purify, _Vectorizer
+
+    docs = [_doc(t) for t in texts]
+    return [int(v) for v in _purify(np.zeros(len(texts), dtype=int), docs, _Vectorizer(docs).matrix)]
+
+
+def test_a_group_of_two_problems_with_two_objects_is_split() -> None:
+    """Queues at the pharmacy and queues for blood tests share their failure, not their object: two
+    problems (two owners), so a group holding both is split along its objects."""
+    pharmacy = ["取药排队排了四十分钟", "药房取药的队伍太长", "取药窗口只开一个，排了好久", "拿完处方去取药又排一个小时"]
+    blood = ["抽血排队排到走廊", "早上抽血要排一个多小时", "抽血窗口太少，排了很久", "空腹抽血排队等太久"]
+    labels = _purified(pharmacy + blood)
+    assert len(set(labels[:4])) == len(set(labels[4:])) == 1 and labels[0] != labels[4] and -1 not in labels
+
+
+def test_a_group_most_of_which_names_one_object_is_kept() -> None:
+    """Hot water named by most members: the odd wording of one or two members does not split it."""
+    texts = HOT_WATER + ["开水房晚上也关门，打不到热水", "热水器坏了，洗澡只有冷水"]
+    assert set(_purified(texts)) == {0}
+
+
+def test_a_small_group_without_shared_object_or_failure_is_ungrouped() -> None:
+    """Two comments sharing neither what nor what is wrong (a price, unclear instructions) are two
+    complaints nobody else made: no group; two that share both stay together."""
+    assert _purified(["药太贵了，一盒三百多", "药盒上没写用法，问了也说不清楚"]) == [-1, -1]
+    assert _purified(["自助机坏了，缴不了费", "自助机黑屏，一直故障"]) == [0, 0]
+
+
+def test_title_takes_the_failure_word_most_members_use_in_its_class() -> None:
+    """Signs that are wrong, unclear, unreadable, not matching (one class, "unclear"): the title says the
+    word two members use (不清楚), from a member who says it of the object, leaving out the verb between."""
+    signs = ["找放射科找了半小时，指示牌指的方向是错的", "指示牌太少了，找不到科室在哪", "新楼和老楼的指示牌对不上，我在连廊里转了好久",
+             "指示牌写得不清楚，问了三个人才找到", "楼里的标识看不懂，绕了好几圈", "醫院標識不清楚，找科室找半天"]
+    assert _title_of(signs) == "指示牌不清楚"
+
+
+def test_a_figure_between_object_and_failure_is_left_out() -> None:
+    """"晚饭五点送来已经冰凉": the hour is one comment's detail; the title keeps that member's other words."""
+    meals = ["送餐太晚了，饭到了都凉透了", "晚饭五点送来已经冰凉，我爸胃不好吃了就拉肚子", "饭每次都凉的，也没地方热",
+             "中午送饭的阿姨总是一点多才到，术后的病人饿着等饭，送来了还是凉的"]
+    assert _title_of(meals) == "晚饭送来冰凉"
+    from analysis.cluster import _is_figure
+
+    assert _is_figure("五点") and _is_figure("两个") and _is_figure("3次") and not _is_figure("一样")
