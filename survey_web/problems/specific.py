@@ -105,14 +105,26 @@ def default_owner(specific: Specific) -> str | None:
     return theme.office if theme else None
 
 
-def link_sources(item: ProblemItem, voices: list[Voice]) -> None:
-    """Replace ITEM's supporting voices (the item must have an id)."""
-    db.session.execute(delete(ProblemItemSource).where(ProblemItemSource.item_id == item.id))
-    seen, rows = set(), []
-    for v in voices:
-        if (v.kind, v.ref_id) not in seen:
-            seen.add((v.kind, v.ref_id))
-            rows.append({"item_id": item.id, "kind": v.kind, "ref_id": v.ref_id,
-                         "excerpt": None if v.kind == "survey" else excerpt(v.text, 200)})
+def link_sources(links: list[tuple[ProblemItem, list[Voice]]]) -> int:
+    """Replace the supporting voices of each (item, voices) in LINKS (the items must have ids); returns rows.
+
+    One DELETE per 500 items and one executemany of plain rows through the table (not the ORM's bulk
+    path, which builds a state per row): a month's lists link a million comments. Rows go in
+    (item, kind, ref) order, the order of the unique index they land in.
+    """
+    table = ProblemItemSource.__table__
+    ids = [item.id for item, _ in links]
+    for at in range(0, len(ids), 500):
+        db.session.execute(delete(table).where(table.c.item_id.in_(ids[at:at + 500])))
+    rows = []
+    for item, voices in links:
+        seen: set[tuple[str, int]] = set()
+        for v in voices:
+            if (v.kind, v.ref_id) not in seen:
+                seen.add((v.kind, v.ref_id))
+                rows.append({"item_id": item.id, "kind": v.kind, "ref_id": v.ref_id,
+                             "excerpt": None if v.kind == "survey" else excerpt(v.text, 200)})
+    rows.sort(key=lambda r: (r["item_id"], r["kind"], r["ref_id"]))
     if rows:
-        db.session.execute(insert(ProblemItemSource), rows)
+        db.session.execute(insert(table), rows)
+    return len(rows)
