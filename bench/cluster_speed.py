@@ -198,7 +198,7 @@ def through_generation(backend: str, n: int, seed: int, workers: int, runs: int)
 
     seeding = time.perf_counter()
     seed_url = seed_database(backend, n, seed, workers)
-    print(f"{backend}: seeded two months of {n} comments and generated the first in "
+    print(f"{backend} ({seed_url}): seeded two months of {n} comments and generated the first in "
           f"{time.perf_counter() - seeding:.0f} s (not timed)", flush=True)
     times = []
     for _ in range(runs):
