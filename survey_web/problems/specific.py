@@ -127,23 +127,31 @@ def default_owner(specific: Specific) -> str | None:
 def link_sources(links: list[tuple[ProblemItem, list[Voice]]]) -> int:
     """Replace the supporting voices of each (item, voices) in LINKS (the items must have ids); returns rows.
 
-    One DELETE per 500 items and one executemany of plain rows through the table (not the ORM's bulk
-    path, which builds a state per row): a month's lists link a million comments. Rows go in
-    (item, kind, ref) order, the order of the unique index they land in.
+    A month's lists link a million comments: one DELETE per 500 items, then the rows in (item, kind,
+    ref) order, the order of the unique index they land in, through PostgreSQL's COPY or one
+    executemany through the table (not the ORM's bulk path, which builds a state per row).
     """
     table = ProblemItemSource.__table__
     ids = [item.id for item, _ in links]
     for at in range(0, len(ids), 500):
         db.session.execute(delete(table).where(table.c.item_id.in_(ids[at:at + 500])))
-    rows = []
+    rows: list[tuple[int, str, int, str | None]] = []
     for item, voices in links:
         seen: set[tuple[str, int]] = set()
         for v in voices:
             if (v.kind, v.ref_id) not in seen:
                 seen.add((v.kind, v.ref_id))
-                rows.append({"item_id": item.id, "kind": v.kind, "ref_id": v.ref_id,
-                             "excerpt": None if v.kind == "survey" else excerpt(v.text, 200)})
-    rows.sort(key=lambda r: (r["item_id"], r["kind"], r["ref_id"]))
-    if rows:
-        db.session.execute(insert(table), rows)
+                rows.append((item.id, v.kind, v.ref_id, None if v.kind == "survey" else excerpt(v.text, 200)))
+    rows.sort()  # (item, kind, ref) are unique, so the excerpt is never compared
+    if not rows:
+        return 0
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        columns = ", ".join(c.name for c in (table.c.item_id, table.c.kind, table.c.ref_id, table.c.excerpt))
+        with connection.connection.driver_connection.cursor() as cursor, \
+                cursor.copy(f"COPY {table.name} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    else:
+        db.session.execute(insert(table), [{"item_id": i, "kind": k, "ref_id": r, "excerpt": e} for i, k, r, e in rows])
     return len(rows)

@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, or_, select
 
 from analysis.deidentify import excerpt
 from analysis.problem_list import QuestionFigures, Quote, ThemeFigures, shift_month
@@ -46,28 +46,36 @@ def negative_mentions(hospital_id: int, month: str, department_id: int | None = 
     return {(theme, dept): count for theme, dept, count in db.session.execute(query)}
 
 
-def quotes(hospital_id: int, month: str, department_id: int | None = None) -> dict[str, list[Quote]]:
-    """{theme: candidate quotes}: de-identified, never from urgent comments (those go to the inbox).
+def quotes(hospital_id: int, month: str) -> dict[int | None, dict[str, list[Quote]]]:
+    """{scope: {theme: candidate quotes}} of MONTH, the scope None for the hospital, else a department id.
 
-    One query for every theme of the scope: each theme's first QUOTE_CANDIDATES by source (staff
-    first), confidence and comment id.
+    Candidates are de-identified and never from urgent comments (those go to the inbox): per theme,
+    the first QUOTE_CANDIDATES by source (staff first), confidence and comment id, in the hospital
+    and in each department, ranked in one query over the month.
     """
-    order = func.row_number().over(
-        partition_by=CommentTheme.theme,
-        order_by=(CommentTheme.source.desc(), CommentTheme.confidence.desc().nulls_last(), Comment.id))
-    ranked = select(CommentTheme.theme, Comment.id.label("comment_id"), CommentTheme.confidence,
-                    CommentTheme.source, order.label("place")) \
+    key = (CommentTheme.source.desc(), CommentTheme.confidence.desc().nulls_last(), Comment.id)
+    ranked = select(CommentTheme.theme, Comment.id.label("comment_id"), Department.id.label("department_id"),
+                    CommentTheme.confidence, CommentTheme.source,
+                    func.row_number().over(partition_by=CommentTheme.theme, order_by=key).label("place"),
+                    func.row_number().over(partition_by=(CommentTheme.theme, Department.id), order_by=key)
+                    .label("department_place")) \
         .select_from(CommentTheme).join(Comment, Comment.id == CommentTheme.comment_id) \
         .join(Response, Response.id == Comment.response_id) \
         .where(CommentTheme.polarity == "neg", effective(), Comment.urgent.is_(False))
-    ranked = _scoped(ranked, hospital_id, department_id, month).subquery()
-    query = select(ranked.c.theme, ranked.c.comment_id, Comment.text, ranked.c.confidence, ranked.c.source) \
-        .join(Comment, Comment.id == ranked.c.comment_id).where(ranked.c.place <= QUOTE_CANDIDATES) \
-        .order_by(ranked.c.theme, ranked.c.place)
-    found: dict[str, list[Quote]] = defaultdict(list)
-    for theme, comment_id, text, confidence, source in db.session.execute(query):
-        found[theme].append(Quote(comment_id, excerpt(text), confidence, source == "staff"))
-    return found
+    ranked = _scoped(ranked, hospital_id, None, month).subquery()
+    query = select(ranked.c.theme, ranked.c.comment_id, ranked.c.department_id, Comment.text, ranked.c.confidence,
+                   ranked.c.source, ranked.c.place, ranked.c.department_place) \
+        .join(Comment, Comment.id == ranked.c.comment_id) \
+        .where(or_(ranked.c.place <= QUOTE_CANDIDATES, ranked.c.department_place <= QUOTE_CANDIDATES))
+    placed: dict[int | None, dict[str, list[tuple[int, Quote]]]] = defaultdict(lambda: defaultdict(list))
+    for theme, comment_id, department_id, text, confidence, source, place, department_place in db.session.execute(query):
+        quote = Quote(comment_id, excerpt(text), confidence, source == "staff")
+        if place <= QUOTE_CANDIDATES:
+            placed[None][theme].append((place, quote))
+        if department_place <= QUOTE_CANDIDATES:
+            placed[department_id][theme].append((department_place, quote))
+    return {scope: {theme: [q for _, q in sorted(found, key=lambda p: p[0])] for theme, found in themes.items()}
+            for scope, themes in placed.items()}
 
 
 def question_scores(hospital_id: int, month: str) -> dict[tuple[int, str], tuple[int, int]]:
@@ -119,6 +127,10 @@ class MonthFigures:
         return negative_mentions(self.hospital_id, self.previous)
 
     @cached_property
+    def quotes(self) -> dict[int | None, dict[str, list[Quote]]]:
+        return quotes(self.hospital_id, self.month)
+
+    @cached_property
     def scores(self) -> dict[tuple[int, str], tuple[int, int]]:
         return question_scores(self.hospital_id, self.month)
 
@@ -146,7 +158,7 @@ def scope_figures(hospital_id: int, month: str, department_id: int | None,
     for (theme, dept), count in shared.before.items():
         if mine(dept):
             prev_theme[theme] += count
-    candidates = quotes(hospital_id, month, department_id)
+    candidates = shared.quotes.get(department_id, {})
     themes = [ThemeFigures(theme, sum(by_dept.values()), prev_theme.get(theme, 0), by_dept,
                            tuple(candidates.get(theme, ())))
               for theme, by_dept in per_theme.items()]
