@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from sqlalchemy import delete, insert
+from sqlalchemy import delete
 
 from analysis.deidentify import excerpt
 from analysis.measures import draft_measure
@@ -128,8 +128,8 @@ def link_sources(links: list[tuple[ProblemItem, list[Voice]]]) -> int:
     """Replace the supporting voices of each (item, voices) in LINKS (the items must have ids); returns rows.
 
     A month's lists link a million comments: one DELETE per 500 items, then the rows in (item, kind,
-    ref) order, the order of the unique index they land in, through PostgreSQL's COPY or one
-    executemany through the table (not the ORM's bulk path, which builds a state per row).
+    ref) order, the order of the unique index they land in, through PostgreSQL's COPY or SQLite's
+    executemany (not the ORM's bulk path, which builds a state per row).
     """
     table = ProblemItemSource.__table__
     ids = [item.id for item, _ in links]
@@ -146,12 +146,12 @@ def link_sources(links: list[tuple[ProblemItem, list[Voice]]]) -> int:
     if not rows:
         return 0
     connection = db.session.connection()
+    columns = ", ".join(c.name for c in (table.c.item_id, table.c.kind, table.c.ref_id, table.c.excerpt))
     if connection.dialect.name == "postgresql":
-        columns = ", ".join(c.name for c in (table.c.item_id, table.c.kind, table.c.ref_id, table.c.excerpt))
         with connection.connection.driver_connection.cursor() as cursor, \
                 cursor.copy(f"COPY {table.name} ({columns}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
-    else:
-        db.session.execute(insert(table), [{"item_id": i, "kind": k, "ref_id": r, "excerpt": e} for i, k, r, e in rows])
+    else:  # SQLite: the driver's executemany of tuples takes half the time of SQLAlchemy's of dicts
+        connection.exec_driver_sql(f"INSERT INTO {table.name} ({columns}) VALUES (?, ?, ?, ?)", rows)
     return len(rows)
