@@ -114,6 +114,19 @@ def _app(url: str):
     return create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
 
 
+def _analyze(backend: str) -> None:
+    """Fresh planner statistics after a bulk load (this server runs without autovacuum: without them
+    PostgreSQL plans the month's read as nested loops over 300,000 rows and takes many minutes)."""
+    from sqlalchemy import text
+
+    from survey_web.extensions import db
+
+    if backend == "postgresql":
+        db.session.commit()
+        db.session.execute(text("ANALYZE"))
+        db.session.commit()
+
+
 def seed_database(backend: str, n: int, seed: int, workers: int) -> str:
     """A database with two stored months of N comments, the first generated; returns its URL."""
     import tempfile
@@ -142,8 +155,10 @@ def seed_database(backend: str, n: int, seed: int, workers: int) -> str:
         db.session.commit()
         points = [p.id for p in db.session.query(SurveyPoint)]
         _store_month("2025-09", synthesise(n, seed + 1), points, seed + 1)
+        _analyze(backend)
         generate_hospital(hospital.id, "2025-09", workers=workers)
         _store_month("2025-10", synthesise(n, seed), points, seed)
+        _analyze(backend)
         db.session.remove()
         db.engine.dispose()
     return url
