@@ -25,7 +25,7 @@ import hashlib
 import json
 import math
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -667,9 +667,13 @@ def cluster_comments(
     vocab = vec.vocab
     problems: list[Problem] = []
     group_index: dict[int, int] = {}
+    members_of: dict[int, list[_Doc]] = defaultdict(list)  # each group's first 200 texts, in one pass
+    for i, lab in label_of.items():
+        if lab >= 0 and i in docs and len(members_of[lab]) < 200:
+            members_of[lab].append(docs[i])
     for g in sorted((g for g, n in sizes.items() if g >= 0 and n >= min_size), key=lambda g: (-sizes[g], g)):
         sig = _signature(centroids[g], vocab)
-        members = [docs[i] for i, lab in label_of.items() if lab == g and i in docs][:200]
+        members = members_of[g]
         group_index[g] = len(problems)
         problems.append(Problem(problem_id(sig), _title(members, sig), sizes[g], sig))
     _dedupe_ids(problems)

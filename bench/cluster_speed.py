@@ -12,20 +12,24 @@ Peak memory is the largest resident set of the parent or of any one worker. Prin
 included) and peak resident memory.
 
 With ``--path generation`` (the default) the month goes through the monthly job's own code: the
-comments are stored (with their negative theme, in 6 departments of one hospital) in a fresh SQLite
-database, together with a previous month of the same size whose lists were generated first (so the
-current month matches last month's problems), and the time printed is that of
-``survey_web.problems.generate.generate_hospital``: reading the month, clustering it, storing the
-groups, drafting the hospital's and every department's list with their linked comments. Seeding is
-not timed. ``--path core`` times ``analysis.cluster.cluster_batches`` alone.
+comments are stored (with their negative theme, in 6 departments of one hospital) in a fresh database
+(SQLite, or with ``--backend postgresql`` the local server's, migrated), together with a previous month
+of the same size whose lists were generated first (so the current month matches last month's problems).
+Seeding is not timed. Then each of ``--runs`` runs copies the seeded database and times, in a fresh
+process (imports, jieba and the corpus IDF loading included), ``survey_web.problems.generate.generate_hospital``:
+reading the month, clustering it, storing the groups, drafting the hospital's and every department's list
+with their linked comments; the median is printed last. ``--path core`` times ``analysis.cluster.cluster_batches``
+alone.
 
 Usage: python bench/cluster_speed.py [--n 300000] [--seed 1] [--workers 2] [--path generation|core]
+                                    [--backend sqlite|postgresql] [--runs 3]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
 import resource
@@ -101,19 +105,46 @@ def _store_month(month_name: str, comments: dict[str, list[str]], points: list[i
         db.session.commit()
 
 
-def through_generation(n: int, seed: int, workers: int) -> None:
-    """Time generate_hospital on a stored month of N comments (after a stored, generated previous month)."""
+PG_SEED, PG_RUN = "survey_cluster_seed", "survey_cluster_run"
+
+
+def _app(url: str):
+    from survey_web import create_app
+
+    return create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
+
+
+def _analyze(backend: str) -> None:
+    """Fresh planner statistics after a bulk load (this server runs without autovacuum: without them
+    PostgreSQL plans the month's read as nested loops over 300,000 rows and takes many minutes)."""
+    from sqlalchemy import text
+
+    from survey_web.extensions import db
+
+    if backend == "postgresql":
+        db.session.commit()
+        db.session.execute(text("ANALYZE"))
+        db.session.commit()
+
+
+def seed_database(backend: str, n: int, seed: int, workers: int) -> str:
+    """A database with two stored months of N comments, the first generated; returns its URL."""
     import tempfile
 
-    from survey_web import create_app
     from survey_web.extensions import db
-    from survey_web.models import Department, Hospital, ProblemItemSource, SurveyPoint
+    from survey_web.models import Department, Hospital, SurveyPoint
     from survey_web.problems.generate import generate_hospital
 
-    path = Path(tempfile.mkdtemp(prefix="cluster-bench-")) / "bench.sqlite"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "TESTING": True})
+    if backend == "postgresql":
+        from bench.common import fresh_database
+
+        url = fresh_database(PG_SEED)
+    else:
+        url = f"sqlite:///{Path(tempfile.mkdtemp(prefix='cluster-bench-')) / 'seed.sqlite'}"
+    app = _app(url)
     with app.app_context():
-        db.create_all()
+        if backend == "sqlite":
+            db.create_all()
         hospital = Hospital(code="B1", name="基准医院")
         for i, name in enumerate(["门诊部", "急诊科", "心内科", "骨科", "儿科", "药剂科"]):
             department = Department(hospital=hospital, code=f"D{i}", name=name, kind="outpatient")
@@ -123,22 +154,76 @@ def through_generation(n: int, seed: int, workers: int) -> None:
         db.session.add(hospital)
         db.session.commit()
         points = [p.id for p in db.session.query(SurveyPoint)]
-        seeding = time.perf_counter()
         _store_month("2025-09", synthesise(n, seed + 1), points, seed + 1)
+        _analyze(backend)
         generate_hospital(hospital.id, "2025-09", workers=workers)
-        month = synthesise(n, seed)
-        _store_month("2025-10", month, points, seed)
-        print(f"seeded two months of {n} comments and generated the first in {time.perf_counter() - seeding:.0f} s "
-              f"(not timed)")
-        start = time.perf_counter()
-        results = generate_hospital(hospital.id, "2025-10", workers=workers)
+        _store_month("2025-10", synthesise(n, seed), points, seed)
+        _analyze(backend)
+        db.session.remove()
+        db.engine.dispose()
+    return url
+
+
+def run_copy(seed_url: str) -> str:
+    """A fresh copy of the seeded database (a file copy, or CREATE DATABASE ... TEMPLATE); returns its URL."""
+    if seed_url.startswith("sqlite:///"):
+        import shutil
+
+        source = Path(seed_url.removeprefix("sqlite:///"))
+        shutil.copyfile(source, source.with_name("run.sqlite"))
+        return f"sqlite:///{source.with_name('run.sqlite')}"
+    from sqlalchemy import create_engine, text
+
+    from bench.common import PG_ADMIN, database_url
+
+    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{PG_RUN}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{PG_RUN}" TEMPLATE "{PG_SEED}"'))
+    admin.dispose()
+    return database_url(PG_RUN)
+
+
+def time_generation(url: str, workers: int) -> None:
+    """Time generate_hospital of the stored second month (this process is fresh: imports, jieba and the
+    corpus IDF load inside the timed span, as in a worker's first job)."""
+    start = time.perf_counter()
+    from sqlalchemy import func, select
+
+    from survey_web.extensions import db
+    from survey_web.models import Hospital, ProblemItemSource
+    from survey_web.problems.generate import generate_hospital
+
+    app = _app(url)
+    with app.app_context():
+        hospital_id = db.session.scalar(select(Hospital.id).where(Hospital.code == "B1"))
+        results = generate_hospital(hospital_id, "2025-10", workers=workers)
         elapsed = time.perf_counter() - start
-        items = [item for pl, _ in results for item in pl.items if item.source == "cluster"]
-        links = db.session.query(ProblemItemSource).count()
+        items = sum(item.source == "cluster" for pl, _ in results for item in pl.items)
+        links = db.session.scalar(select(func.count()).select_from(ProblemItemSource))
     peak_mb = max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) / 1024
-    print(f"generate_hospital, {n} comments in {len(month)} themes, {workers} worker(s): {elapsed:.1f} s "
-          f"({len(results)} lists, {len(items)} specific problems, {links} linked comments), "
-          f"peak RSS {peak_mb:.0f} MB")
+    print(f"generate_hospital {elapsed:.1f} s ({len(results)} lists, {items} specific problems, {links} linked "
+          f"comments), peak RSS {peak_mb:.0f} MB, load average {os.getloadavg()[0]:.1f}", flush=True)
+
+
+def through_generation(backend: str, n: int, seed: int, workers: int, runs: int) -> None:
+    """Seed once, then time generate_hospital RUNS times, each on a fresh copy in a fresh process."""
+    import statistics
+    import subprocess
+
+    seeding = time.perf_counter()
+    seed_url = seed_database(backend, n, seed, workers)
+    print(f"{backend} ({seed_url}): seeded two months of {n} comments and generated the first in "
+          f"{time.perf_counter() - seeding:.0f} s (not timed)", flush=True)
+    times = []
+    for _ in range(runs):
+        url = run_copy(seed_url)
+        out = subprocess.run([sys.executable, __file__, "--time", url, "--workers", str(workers)], check=True,
+                             capture_output=True, text=True).stdout
+        print(out.strip(), flush=True)
+        times.append(float(out.split()[1]))
+    print(f"{backend}, {n} comments, {workers} worker(s): median of {runs} {statistics.median(times):.1f} s "
+          f"(runs: {', '.join(f'{t:.1f}' for t in times)})")
 
 
 def main() -> None:
@@ -148,9 +233,16 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--workers", type=int, default=2, help="processes (theme batches are independent)")
     ap.add_argument("--path", choices=("generation", "core"), default="generation")
+    ap.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite",
+                    help=f"postgresql: databases {PG_SEED} and {PG_RUN} on the local server (dropped and made)")
+    ap.add_argument("--runs", type=int, default=1, help="timed generations, each on a fresh copy of the seed")
+    ap.add_argument("--time", metavar="URL", help=argparse.SUPPRESS)  # one timed run (a child process)
     args = ap.parse_args()
+    if args.time:
+        time_generation(args.time, args.workers)
+        return
     if args.path == "generation":
-        through_generation(args.n, args.seed, args.workers)
+        through_generation(args.backend, args.n, args.seed, args.workers, args.runs)
         return
     month = synthesise(args.n, args.seed)
     distinct = sum(len(set(v)) for v in month.values())

@@ -25,7 +25,7 @@ from ..models.problems import ProblemItem, ProblemList
 from . import specific
 from .clusters import month_problems
 from .evidence import Evidence
-from .stats import responses_by_department, scope_figures
+from .stats import MonthFigures, scope_figures
 
 log = logging.getLogger(__name__)
 
@@ -97,11 +97,13 @@ def _claim(hospital_id: int, month: str, department_id: int | None) -> tuple[Pro
 
 def generate_list(hospital_id: int, month: str, department_id: int | None = None, *, refresh: bool = False,
                   user_id: int | None = None, groups: list | None = None,
-                  extra_evidence: Iterable[Evidence] = ()) -> tuple[ProblemList, str]:
+                  extra_evidence: Iterable[Evidence] = (),
+                  shared: MonthFigures | None = None) -> tuple[ProblemList, str]:
     """Create (or with REFRESH, update) one list and commit; returns it and 'created', 'refreshed' or 'exists'.
 
     GROUPS are the month's specific problems (`clusters.month_problems`, computed here when not
-    given); EXTRA_EVIDENCE are other sources' voices clustered with the survey comments.
+    given); EXTRA_EVIDENCE are other sources' voices clustered with the survey comments; SHARED the
+    month's hospital-wide counts when the caller drafts several lists.
     """
     problem_list, created = _claim(hospital_id, month, department_id)
     if not created and not refresh:
@@ -112,7 +114,7 @@ def generate_list(hospital_id: int, month: str, department_id: int | None = None
     names = dict(db.session.execute(select(Department.id, Department.name)
                                     .where(Department.hospital_id == hospital_id)).all())
     scope = names.get(department_id, "") if department_id else "全院"
-    figures = scope_figures(hospital_id, month, department_id)
+    figures = scope_figures(hospital_id, month, department_id, shared)
     drafts = build_drafts(figures.themes, figures.questions, figures.responses, figures.prev_responses,
                           department=department_id)
     specifics = {s.key: s for s in specific.for_list(groups, department_id)}
@@ -129,9 +131,8 @@ def generate_list(hospital_id: int, month: str, department_id: int | None = None
     carried = [_carry(problem_list, rows[item.id], match, month, specifics) for item, match in plan.carried]
     added, updated, dropped = _apply_drafts(problem_list, plan.new, month, scope, names, specifics)
     db.session.flush()
-    for row in problem_list.items:
-        if row.key in specifics and row.status != ItemStatus.MERGED:
-            specific.link_sources(row, specifics[row.key].voices)
+    specific.link_sources([(row, specifics[row.key].voices) for row in problem_list.items
+                           if row.key in specifics and row.status != ItemStatus.MERGED])
     db.session.flush()
     audit.record("generate" if created else "refresh", "problem_list", problem_list.id, user_id=user_id,
                  after={"month": month, "department_id": department_id, "new": added, "updated": updated,
@@ -215,12 +216,14 @@ def generate_hospital(hospital_id: int, month: str, *, refresh: bool = False, us
                                                             ProblemList.scope_key == 0, ProblemList.month == month))
     # Clustered once for all the lists, unless they exist already (then there is nothing to draft).
     groups = month_problems(hospital_id, month, extra_evidence, workers=workers) if refresh or not listed else None
-    done = [generate_list(hospital_id, month, None, refresh=refresh, user_id=user_id, groups=groups)]
+    shared = MonthFigures(hospital_id, month)
+    done = [generate_list(hospital_id, month, None, refresh=refresh, user_id=user_id, groups=groups, shared=shared)]
     with_live = set(db.session.scalars(
         select(ProblemList.department_id).join(ProblemItem, ProblemItem.list_id == ProblemList.id)
         .where(ProblemList.hospital_id == hospital_id, ProblemList.department_id.is_not(None),
                ProblemItem.status.in_(LIVE))))
-    departments = set(responses_by_department(hospital_id, month)) | with_live
+    departments = set(shared.counts) | with_live
     for department_id in sorted(departments):
-        done.append(generate_list(hospital_id, month, department_id, refresh=refresh, user_id=user_id, groups=groups))
+        done.append(generate_list(hospital_id, month, department_id, refresh=refresh, user_id=user_id, groups=groups,
+                                  shared=shared))
     return done

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, or_, select
 
 from analysis.deidentify import excerpt
 from analysis.problem_list import QuestionFigures, Quote, ThemeFigures, shift_month
@@ -45,17 +46,36 @@ def negative_mentions(hospital_id: int, month: str, department_id: int | None = 
     return {(theme, dept): count for theme, dept, count in db.session.execute(query)}
 
 
-def quotes(hospital_id: int, month: str, theme: str, department_id: int | None = None) -> list[Quote]:
-    """Candidate quotes for THEME: de-identified, never from urgent comments (those go to the inbox)."""
-    query = select(Comment.id, Comment.text, CommentTheme.confidence, CommentTheme.source) \
+def quotes(hospital_id: int, month: str) -> dict[int | None, dict[str, list[Quote]]]:
+    """{scope: {theme: candidate quotes}} of MONTH, the scope None for the hospital, else a department id.
+
+    Candidates are de-identified and never from urgent comments (those go to the inbox): per theme,
+    the first QUOTE_CANDIDATES by source (staff first), confidence and comment id, in the hospital
+    and in each department, ranked in one query over the month.
+    """
+    key = (CommentTheme.source.desc(), CommentTheme.confidence.desc().nulls_last(), Comment.id)
+    ranked = select(CommentTheme.theme, Comment.id.label("comment_id"), Department.id.label("department_id"),
+                    CommentTheme.confidence, CommentTheme.source,
+                    func.row_number().over(partition_by=CommentTheme.theme, order_by=key).label("place"),
+                    func.row_number().over(partition_by=(CommentTheme.theme, Department.id), order_by=key)
+                    .label("department_place")) \
         .select_from(CommentTheme).join(Comment, Comment.id == CommentTheme.comment_id) \
         .join(Response, Response.id == Comment.response_id) \
-        .where(CommentTheme.theme == theme, CommentTheme.polarity == "neg", effective(),
-               Comment.urgent.is_(False))
-    query = _scoped(query, hospital_id, department_id, month) \
-        .order_by(CommentTheme.source.desc(), CommentTheme.confidence.desc().nulls_last(), Comment.id).limit(QUOTE_CANDIDATES)
-    return [Quote(comment_id, excerpt(text), confidence, source == "staff")
-            for comment_id, text, confidence, source in db.session.execute(query)]
+        .where(CommentTheme.polarity == "neg", effective(), Comment.urgent.is_(False))
+    ranked = _scoped(ranked, hospital_id, None, month).subquery()
+    query = select(ranked.c.theme, ranked.c.comment_id, ranked.c.department_id, Comment.text, ranked.c.confidence,
+                   ranked.c.source, ranked.c.place, ranked.c.department_place) \
+        .join(Comment, Comment.id == ranked.c.comment_id) \
+        .where(or_(ranked.c.place <= QUOTE_CANDIDATES, ranked.c.department_place <= QUOTE_CANDIDATES))
+    placed: dict[int | None, dict[str, list[tuple[int, Quote]]]] = defaultdict(lambda: defaultdict(list))
+    for theme, comment_id, department_id, text, confidence, source, place, department_place in db.session.execute(query):
+        quote = Quote(comment_id, excerpt(text), confidence, source == "staff")
+        if place <= QUOTE_CANDIDATES:
+            placed[None][theme].append((place, quote))
+        if department_place <= QUOTE_CANDIDATES:
+            placed[department_id][theme].append((department_place, quote))
+    return {scope: {theme: [q for _, q in sorted(found, key=lambda p: p[0])] for theme, found in themes.items()}
+            for scope, themes in placed.items()}
 
 
 def question_scores(hospital_id: int, month: str) -> dict[tuple[int, str], tuple[int, int]]:
@@ -86,37 +106,71 @@ class ScopeFigures:
     questions: list[QuestionFigures]
 
 
-def scope_figures(hospital_id: int, month: str, department_id: int | None) -> ScopeFigures:
-    """Figures for the hospital list (DEPARTMENT_ID None) or one department's list of MONTH."""
-    previous = shift_month(month, -1)
-    counts = responses_by_department(hospital_id, month)
-    prev_counts = responses_by_department(hospital_id, previous)
+class MonthFigures:
+    """The hospital-wide counts of a month that each of its lists reads (read once, then filtered per list)."""
+
+    def __init__(self, hospital_id: int, month: str) -> None:
+        self.hospital_id, self.month = hospital_id, month
+        self.previous = shift_month(month, -1)
+        self.counts = responses_by_department(hospital_id, month)
+
+    @cached_property
+    def prev_counts(self) -> dict[int, int]:
+        return responses_by_department(self.hospital_id, self.previous)
+
+    @cached_property
+    def now(self) -> dict[tuple[str, int], int]:
+        return negative_mentions(self.hospital_id, self.month)
+
+    @cached_property
+    def before(self) -> dict[tuple[str, int], int]:
+        return negative_mentions(self.hospital_id, self.previous)
+
+    @cached_property
+    def quotes(self) -> dict[int | None, dict[str, list[Quote]]]:
+        return quotes(self.hospital_id, self.month)
+
+    @cached_property
+    def scores(self) -> dict[tuple[int, str], tuple[int, int]]:
+        return question_scores(self.hospital_id, self.month)
+
+
+def scope_figures(hospital_id: int, month: str, department_id: int | None,
+                  shared: MonthFigures | None = None) -> ScopeFigures:
+    """Figures for the hospital list (DEPARTMENT_ID None) or one department's list of MONTH.
+
+    SHARED are the month's hospital-wide counts when several lists are drafted (read here otherwise).
+    """
+    if shared is None or (shared.hospital_id, shared.month) != (hospital_id, month):
+        shared = MonthFigures(hospital_id, month)
+
+    def mine(dept: int) -> bool:
+        return department_id is None or dept == department_id
 
     def total(by_dept: dict[int, int]) -> int:
         return by_dept.get(department_id, 0) if department_id is not None else sum(by_dept.values())
 
-    now = negative_mentions(hospital_id, month, department_id)
-    before = negative_mentions(hospital_id, previous, department_id)
     per_theme: dict[str, dict[int, int]] = defaultdict(dict)
     prev_theme: dict[str, int] = defaultdict(int)
-    for (theme, dept), count in now.items():
-        per_theme[theme][dept] = count
-    for (theme, _dept), count in before.items():
-        prev_theme[theme] += count
+    for (theme, dept), count in shared.now.items():
+        if mine(dept):
+            per_theme[theme][dept] = count
+    for (theme, dept), count in shared.before.items():
+        if mine(dept):
+            prev_theme[theme] += count
+    candidates = shared.quotes.get(department_id, {})
     themes = [ThemeFigures(theme, sum(by_dept.values()), prev_theme.get(theme, 0), by_dept,
-                           tuple(quotes(hospital_id, month, theme, department_id)))
+                           tuple(candidates.get(theme, ())))
               for theme, by_dept in per_theme.items()]
 
-    scores = question_scores(hospital_id, month)
     hospital_totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for (_dept, code), (sat, n) in scores.items():
+    for (_dept, code), (sat, n) in shared.scores.items():
         hospital_totals[code][0] += sat
         hospital_totals[code][1] += n
     theme_of = question_themes()
     questions = [QuestionFigures(code, dept, sat, n, *hospital_totals[code], theme=theme_of.get(code))
-                 for (dept, code), (sat, n) in scores.items()
-                 if department_id is None or dept == department_id]
-    return ScopeFigures(total(counts), total(prev_counts), themes, questions)
+                 for (dept, code), (sat, n) in shared.scores.items() if mine(dept)]
+    return ScopeFigures(total(shared.counts), total(shared.prev_counts), themes, questions)
 
 
 def theme_month(hospital_id: int, month: str, department_id: int | None, theme: str) -> tuple[int, int]:
