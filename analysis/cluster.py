@@ -209,14 +209,16 @@ def _facets(doc: _Doc) -> frozenset[str]:
     return frozenset(out)
 
 
-def _purify(labels: np.ndarray, docs: list[_Doc], x) -> np.ndarray:
+def _purify(labels: np.ndarray, docs: list[_Doc], x, said: list[int]) -> np.ndarray:
     """Groups a title can name: one object and one failure (analysis/CLUSTERING.md, rule 1).
 
     Agglomeration joins comments that share words, not always a problem: "取药排队" with "抽血排队",
     "病房吵" with "病房有蚊子". A group of four or more whose members fall into two disjoint camps, each of
     two or more members naming an object or stating a failure class the other camp never does, is split
     in two (the others join the camp they are closer to). In a group of two or three, members that share
-    no object and no failure class with the others are no problem of theirs (``-1``, ungrouped).
+    no object and no failure class with the others are no problem of theirs (``-1``, ungrouped), unless
+    its own words were SAID by two or more people: the members are distinct texts, and one text said
+    again and again is one problem however few words it has.
     """
     out = labels.copy()
     facets = [_facets(doc) for doc in docs]
@@ -224,9 +226,15 @@ def _purify(labels: np.ndarray, docs: list[_Doc], x) -> np.ndarray:
     for g in range(int(labels.max()) + 1):
         rows = [int(r) for r in np.flatnonzero(labels == g)]
         if len(rows) <= 3:
+            if len(rows) == 1:
+                continue
             for r in rows:
                 if not any(facets[r] & facets[o] for o in rows if o != r):
-                    out[r] = -1
+                    if said[r] >= 2:
+                        out[r] = next_label
+                        next_label += 1
+                    else:
+                        out[r] = -1
             continue
         camps = _camps(rows, facets)
         if camps is None:
@@ -636,7 +644,8 @@ def cluster_comments(
     core.sort()
     vec = _Vectorizer([docs[i] for i in core])
     x_core = vec.matrix
-    labels_core = _purify(_agglomerate(x_core, distance), [docs[i] for i in core], x_core)
+    labels_core = _purify(_agglomerate(x_core, distance), [docs[i] for i in core], x_core,
+                          [freq[keys[i]] for i in core])
     label_of.update(zip(core, (int(v) for v in labels_core), strict=True))
     n_groups = int(labels_core.max()) + 1
     x_dense = x_core.toarray()

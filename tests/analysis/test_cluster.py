@@ -206,14 +206,16 @@ def test_failure_lexicon_is_data() -> None:
     assert "门诊楼" in not_objects and "根本" in never
 
 
-def _purified(texts: list[str]) -> list[int]:
-    """Labels ``_purify`` gives TEXTS when agglomeration put them all in one group (-1: ungrouped)."""
+def _purified(texts: list[str], said: list[int] | None = None) -> list[int]:
+    """Labels ``_purify`` gives TEXTS (each SAID by so many people, default one) when agglomeration put them
+    all in one group (-1: ungrouped)."""
     import numpy as np
 
     from analysis.cluster import _doc, _purify, _Vectorizer
 
     docs = [_doc(t) for t in texts]
-    return [int(v) for v in _purify(np.zeros(len(texts), dtype=int), docs, _Vectorizer(docs).matrix)]
+    said = said or [1] * len(texts)
+    return [int(v) for v in _purify(np.zeros(len(texts), dtype=int), docs, _Vectorizer(docs).matrix, said)]
 
 
 def test_a_group_of_two_problems_with_two_objects_is_split() -> None:
@@ -236,6 +238,16 @@ def test_a_small_group_without_shared_object_or_failure_is_ungrouped() -> None:
     complaints nobody else made: no group; two that share both stay together."""
     assert _purified(["药太贵了，一盒三百多", "药盒上没写用法，问了也说不清楚"]) == [-1, -1]
     assert _purified(["自助机坏了，缴不了费", "自助机黑屏，一直故障"]) == [0, 0]
+
+
+def test_the_same_words_said_by_several_people_stay_one_problem() -> None:
+    """Members are distinct texts: one short text said four times is a group of four, and in a small
+    mixed group a text said twice keeps a group of its own while a one-off is ungrouped."""
+    result = cluster_comments(["饭菜凉"] * 4)
+    assert len({problem for problem, _ in result.labels()}) == 1 and result.labels()[0][0] is not None
+    assert _purified(["饭菜凉"], [4]) == [0]
+    labels = _purified(["药太贵了，一盒三百多", "药盒上没写用法，问了也说不清楚"], [2, 1])
+    assert labels[0] >= 0 and labels[1] == -1
 
 
 def test_title_takes_the_failure_word_most_members_use_in_its_class() -> None:
