@@ -200,10 +200,10 @@ def test_failure_lexicon_is_data() -> None:
     """The failure classes and the words no title is led by live in title_words.yaml, not in code."""
     from analysis.cluster import TITLE_WORDS, title_lexicon
 
-    classes, not_objects, never = title_lexicon()
+    classes, not_objects, never, places = title_lexicon()
     assert TITLE_WORDS.name == "title_words.yaml"
     assert classes["缺货"] == classes["断货"] == classes["缺药"] and classes["太贵"] != classes["缺货"]
-    assert "门诊楼" in not_objects and "根本" in never
+    assert "门诊楼" in not_objects and "根本" in never and "病房" in places
 
 
 def _purified(texts: list[str]) -> list[int]:
@@ -254,3 +254,16 @@ def test_a_figure_between_object_and_failure_is_left_out() -> None:
     from analysis.cluster import _is_figure
 
     assert _is_figure("五点") and _is_figure("两个") and _is_figure("3次") and not _is_figure("一样")
+
+
+def test_a_leading_place_and_filler_runs_are_left_out() -> None:
+    """"病房卫生间有股尿骚味": the toilet is the object, the ward only where it is; "有股" and "的时候"
+    carry one member's quote, not the problem."""
+    smell = ["一楼卫生间的蹲坑堵了一整天没人管，臭得不行", "病房卫生间有股尿骚味，一直不散", "卫生间臭气熏天，进去都要憋气"]
+    assert _title_of(smell) == "卫生间尿骚味"
+    from analysis.cluster import _plain_span
+
+    assert _plain_span(["b超", "的", "时候", "门", "不", "关"], "b超") == (["b超", "门", "不", "关"], "b超")
+    # a place that is the object itself stays ("病房很吵"), and a run the failure ends with stays ("有点")
+    assert _plain_span(["病房", "很", "吵"], "病房") == (["病房", "很", "吵"], "病房")
+    assert _plain_span(["药", "有", "点"], "药") == (["药", "有", "点"], "药")
