@@ -492,6 +492,8 @@ def _key_phrase(member_docs: list[_Doc], signature: dict[str, float]) -> str:
     objects = [t for t in sorted(signature, key=lambda t: -signature[t]) if _is_object(t)][:TITLE_OBJECTS]
     best, best_score = "", -math.inf
     for span, head, failure in _spans(member_docs, objects):
+        weight = signature[head]
+        span, head = _broader(span, head, members)
         text = _clean(_trim(span))
         if not 4 <= len(text) <= TITLE_MAX or failure in head or any(w in title_lexicon()[2] for w in span
                                                                        if w not in _INTENSIFIERS):
@@ -501,11 +503,27 @@ def _key_phrase(member_docs: list[_Doc], signature: dict[str, float]) -> str:
         detail = sum(1 for w in inner if w[0] in _NUMERALS or any(c.isdigit() for c in w)) \
             + 0.3 * sum(1 for w in inner if members.df[w] <= 1 and w not in signature)
         score = (len(named & failing) + 0.5 * (len(named) + len(failing)) + 0.3 * len(members.saying(failure))) / n \
-            + signature[head] - 0.4 * detail - 0.03 * len(text)
+            + weight - 0.4 * detail - 0.03 * len(text)
         if score > best_score:
             best, best_score = text, score
     composed, score = _composed(members, signature, objects)
     return composed if score > best_score else best
+
+
+def _broader(span: list[str], head: str, members: _Members) -> tuple[list[str], str]:
+    """SPAN led by the word its object ends with when a minority names the object and most members say
+    that word on its own ("晚饭送来冰凉" in a group saying 饭, 送饭, 晚饭 -> "饭送来冰凉"): what the group
+    is about, not one member's narrower case. The failure stays the member's."""
+    at = span.index(head)
+    if 2 * len(members.naming(head)) >= members.n or at + 1 < len(span) and _is_object(span[at + 1]):
+        return span, head  # "用药|指导": a head before another object qualifies it; its tail is not the object
+    _, not_objects, never, _ = title_lexicon()
+    for k in range(1, len(head)):
+        tail = head[k:]
+        if (tail not in FILLER and tail not in not_objects and tail not in never and tail not in FAILURES
+                and 2 * len(members.saying(tail)) >= members.n and len(members.saying(tail)) > len(members.naming(head))):
+            return [tail if w == head else w for w in span], tail
+    return span, head
 
 
 def _composed(members: _Members, signature: dict[str, float], objects: list[str]) -> tuple[str, float]:

@@ -250,7 +250,7 @@ def test_a_figure_between_object_and_failure_is_left_out() -> None:
     """"晚饭五点送来已经冰凉": the hour is one comment's detail; the title keeps that member's other words."""
     meals = ["送餐太晚了，饭到了都凉透了", "晚饭五点送来已经冰凉，我爸胃不好吃了就拉肚子", "饭每次都凉的，也没地方热",
              "中午送饭的阿姨总是一点多才到，术后的病人饿着等饭，送来了还是凉的"]
-    assert _title_of(meals) == "晚饭送来冰凉"
+    assert _title_of(meals[1:2] + ["晚饭送来已经冰凉了", "晚饭六点送来冰凉"]) == "晚饭送来冰凉"
     from analysis.cluster import _is_figure
 
     assert _is_figure("五点") and _is_figure("两个") and _is_figure("3次") and not _is_figure("一样")
@@ -267,3 +267,16 @@ def test_a_leading_place_and_filler_runs_are_left_out() -> None:
     # a place that is the object itself stays ("病房很吵"), and a run the failure ends with stays ("有点")
     assert _plain_span(["病房", "很", "吵"], "病房") == (["病房", "很", "吵"], "病房")
     assert _plain_span(["药", "有", "点"], "药") == (["药", "有", "点"], "药")
+
+
+def test_a_narrower_object_one_member_names_gives_way_to_the_word_most_say() -> None:
+    """Meals arrive cold: one member says dinner (晚饭), the others 饭 and 送饭; the title keeps that member's
+    failure on the group's object. A head qualifying the next object ("用药|指导") is not cut to its tail."""
+    meals = ["送餐太晚了，饭到了都凉透了", "晚饭五点送来已经冰凉，我爸胃不好吃了就拉肚子", "饭每次都凉的，也没地方热",
+             "中午送饭的阿姨总是一点多才到，术后的病人饿着等饭，送来了还是凉的"]
+    assert _title_of(meals) == "饭送来冰凉"
+    from analysis.cluster import _broader, _doc, _Members
+
+    members = _Members([_doc(t) for t in ["用药指导太少", "药怎么吃没人说", "药盒上没写用法", "药的说明看不懂"]])
+    assert _broader(["用药", "指导", "太少"], "用药", members) == (["用药", "指导", "太少"], "用药")
+    assert _broader(["用药", "太少"], "用药", members) == (["药", "太少"], "药")
