@@ -499,6 +499,9 @@ def _key_phrase(member_docs: list[_Doc], signature: dict[str, float]) -> str:
                                                                        if w not in _INTENSIFIERS):
             continue
         named, failing = members.naming(head), members.failing(failure)
+        for w in span[span.index(head) + 1:]:  # "饭菜又贵又少" states two failures: it fits members saying either
+            if w not in failure and w not in FILLER and w not in _MISSING and (w in FAILURES or w in title_lexicon()[0]):
+                failing = failing | members.failing(w)
         inner = [w for w in span if w != head and w not in FILLER and w not in failure]
         detail = sum(1 for w in inner if w[0] in _NUMERALS or any(c.isdigit() for c in w)) \
             + 0.3 * sum(1 for w in inner if members.df[w] <= 1 and w not in signature)

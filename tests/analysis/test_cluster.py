@@ -280,3 +280,13 @@ def test_a_narrower_object_one_member_names_gives_way_to_the_word_most_say() -> 
     members = _Members([_doc(t) for t in ["用药指导太少", "药怎么吃没人说", "药盒上没写用法", "药的说明看不懂"]])
     assert _broader(["用药", "指导", "太少"], "用药", members) == (["用药", "指导", "太少"], "用药")
     assert _broader(["用药", "太少"], "用药", members) == (["药", "太少"], "药")
+
+
+def test_a_phrase_stating_two_failures_fits_members_saying_either() -> None:
+    """Meals dear and small (4), salty (2), cold (1), samey (1): "饭菜又贵又少" fits the members saying 贵 or 少,
+    where "饭菜太咸" fits two."""
+    meals = ["饭菜贵得离谱，还不如外卖", "一份病号套餐二十八块，米饭就一小勺，菜也是几片青菜", "食堂的饭菜太咸了，病人根本不能吃这么重口味",
+             "一份饭三十块，就一个荤菜还是肉末", "飯菜太鹹，對病人不友好", "送来的饭菜是冷的，冬天根本吃不下去",
+             "食堂饭菜又贵又少，二十块钱就几口菜", "饭菜品种太少，天天都是那几个菜"]
+    assert _title_of(meals) == "饭菜又贵又少"
+    assert _title_of(meals[2:3] + meals[4:6]) == "饭菜太咸"
