@@ -313,14 +313,15 @@ TITLE_WORDS = Path(__file__).with_name("title_words.yaml")
 
 
 @functools.cache
-def title_lexicon() -> tuple[dict[str, str], frozenset[str], frozenset[str]]:
-    """(failure word -> its class, words that cannot be a title's object, words a title never carries),
-    read from ``title_words.yaml``. Words outside the classes but in ``FAILURES`` are classes of their own."""
+def title_lexicon() -> tuple[dict[str, str], frozenset[str], frozenset[str], frozenset[str]]:
+    """(failure word -> its class, words that cannot be a title's object, words a title never carries,
+    places a title need not start with), read from ``title_words.yaml``. Words outside the classes but in ``FAILURES`` are classes of their own."""
     import yaml
 
     data = yaml.safe_load(TITLE_WORDS.read_text(encoding="utf-8"))
     classes = {str(w): name for name, words in data["failures"].items() for w in words}
-    return classes, frozenset(map(str, data["not_objects"])), frozenset(map(str, data["never"]))
+    return (classes, frozenset(map(str, data["not_objects"])), frozenset(map(str, data["never"])),
+            frozenset(map(str, data["places"])))
 
 
 def _trim(words: list[str]) -> str:
@@ -348,7 +349,7 @@ def _trim(words: list[str]) -> str:
 def _is_object(word: str) -> bool:
     """Whether WORD can lead a title as what the problem is about (not a place, time, person, number,
     filler or failure word: "门诊楼没有", "三次没扎进去", "时间没用" name no object)."""
-    classes, not_objects, never = title_lexicon()
+    classes, not_objects, never, _ = title_lexicon()
     return (len(word) > 1 and word not in FILLER and word not in FAILURES and word not in classes
             and word not in not_objects and word not in never and word not in _INTENSIFIERS
             and word[0] not in _NUMERALS and not any(c.isdigit() for c in word)
@@ -409,7 +410,7 @@ class _Members:
 def _failure_ends(words: list[str], start: int) -> list[tuple[int, str]]:
     """Where a failure stated from word START on ends: (index after it, the failure word), for failure
     words of the lexicon spread over several words ("太|麻烦", "不|制冷", "扫|不|出来")."""
-    classes, _, never = title_lexicon()
+    classes, _, never, _ = title_lexicon()
     out: list[tuple[int, str]] = []
     text = ""
     for j in range(start, min(start + 4, len(words))):
@@ -452,10 +453,32 @@ def _is_figure(word: str) -> bool:
         word[0] == "一" and len(word) > 1 and word[1] in "个点天周月年次小分块秒")
 
 
+_FILLER_RUNS = (("有", "股"), ("有", "点"), ("有", "些"), ("的", "时候"))  # "有股尿骚味", "B超的时候门不关"
+
+
+def _plain_span(span: list[str], head: str) -> tuple[list[str], str]:
+    """SPAN without what a list entry does not need: a leading place when an object follows it
+    ("病房|卫生间|有股尿骚味" -> "卫生间..."), and filler runs that only carry the quote ("有股", "的时候")."""
+    places = title_lexicon()[3]
+    if len(span) > 2 and span[0] == head and head in places and _is_object(span[1]) and span[1] not in places:
+        span, head = span[1:], span[1]
+    out: list[str] = []
+    k = 0
+    while k < len(span):
+        run = next((r for r in _FILLER_RUNS if tuple(span[k:k + len(r)]) == r and k > 0), None)
+        if run and k + len(run) < len(span):  # never the words a failure ends with
+            k += len(run)
+            continue
+        out.append(span[k])
+        k += 1
+    return out, head
+
+
 def _spans(member_docs: list[_Doc], objects: list[str]):
-    """``_candidates``, and each of them without the figures between its object and its failure
-    ("晚饭|五点|送来|已经|冰凉" -> "晚饭送来冰凉"): the member's words, less its detail."""
+    """``_candidates`` (``_plain_span``), and each of them without the figures between its object and its
+    failure ("晚饭|五点|送来|已经|冰凉" -> "晚饭送来冰凉"): the member's words, less its detail."""
     for span, head, failure in _candidates(member_docs, objects):
+        span, head = _plain_span(span, head)
         yield span, head, failure
         figures = [w for w in span if _is_figure(w) and w != head and w not in failure]
         plain = [w for w in span if w not in figures]
@@ -477,20 +500,41 @@ def _key_phrase(member_docs: list[_Doc], signature: dict[str, float]) -> str:
     objects = [t for t in sorted(signature, key=lambda t: -signature[t]) if _is_object(t)][:TITLE_OBJECTS]
     best, best_score = "", -math.inf
     for span, head, failure in _spans(member_docs, objects):
+        weight = signature[head]
+        span, head = _broader(span, head, members)
         text = _clean(_trim(span))
         if not 4 <= len(text) <= TITLE_MAX or failure in head or any(w in title_lexicon()[2] for w in span
                                                                        if w not in _INTENSIFIERS):
             continue
         named, failing = members.naming(head), members.failing(failure)
+        for w in span[span.index(head) + 1:]:  # "饭菜又贵又少" states two failures: it fits members saying either
+            if w not in failure and w not in FILLER and w not in _MISSING and (w in FAILURES or w in title_lexicon()[0]):
+                failing = failing | members.failing(w)
         inner = [w for w in span if w != head and w not in FILLER and w not in failure]
         detail = sum(1 for w in inner if w[0] in _NUMERALS or any(c.isdigit() for c in w)) \
             + 0.3 * sum(1 for w in inner if members.df[w] <= 1 and w not in signature)
         score = (len(named & failing) + 0.5 * (len(named) + len(failing)) + 0.3 * len(members.saying(failure))) / n \
-            + signature[head] - 0.4 * detail - 0.03 * len(text)
+            + weight - 0.4 * detail - 0.03 * len(text)
         if score > best_score:
             best, best_score = text, score
     composed, score = _composed(members, signature, objects)
     return composed if score > best_score else best
+
+
+def _broader(span: list[str], head: str, members: _Members) -> tuple[list[str], str]:
+    """SPAN led by the word its object ends with when a minority names the object and most members say
+    that word on its own ("晚饭送来冰凉" in a group saying 饭, 送饭, 晚饭 -> "饭送来冰凉"): what the group
+    is about, not one member's narrower case. The failure stays the member's."""
+    at = span.index(head)
+    if 2 * len(members.naming(head)) >= members.n or at + 1 < len(span) and _is_object(span[at + 1]):
+        return span, head  # "用药|指导": a head before another object qualifies it; its tail is not the object
+    _, not_objects, never, _ = title_lexicon()
+    for k in range(1, len(head)):
+        tail = head[k:]
+        if (tail not in FILLER and tail not in not_objects and tail not in never and tail not in FAILURES
+                and 2 * len(members.saying(tail)) >= members.n and len(members.saying(tail)) > len(members.naming(head))):
+            return [tail if w == head else w for w in span], tail
+    return span, head
 
 
 def _composed(members: _Members, signature: dict[str, float], objects: list[str]) -> tuple[str, float]:
@@ -548,7 +592,7 @@ def _title(member_docs: list[_Doc], signature: dict[str, float], need: int = 1) 
     if phrase:  # it starts with its object
         return _latin_upper(phrase)
     top = set(sorted(signature, key=lambda t: -signature[t])[:need])
-    classes, _, never = title_lexicon()
+    classes, _, never, _ = title_lexicon()
     failures = [f for f in (FAILURES | set(classes)) - never if len(f) > 1]
     # First a clause that names a top term and states a failure, then one naming a top term, then any.
     for required, failing in ((top, True), (top, False), (set(), False)):

@@ -200,10 +200,10 @@ def test_failure_lexicon_is_data() -> None:
     """The failure classes and the words no title is led by live in title_words.yaml, not in code."""
     from analysis.cluster import TITLE_WORDS, title_lexicon
 
-    classes, not_objects, never = title_lexicon()
+    classes, not_objects, never, places = title_lexicon()
     assert TITLE_WORDS.name == "title_words.yaml"
     assert classes["缺货"] == classes["断货"] == classes["缺药"] and classes["太贵"] != classes["缺货"]
-    assert "门诊楼" in not_objects and "根本" in never
+    assert "门诊楼" in not_objects and "根本" in never and "病房" in places
 
 
 def _purified(texts: list[str], said: list[int] | None = None) -> list[int]:
@@ -262,7 +262,43 @@ def test_a_figure_between_object_and_failure_is_left_out() -> None:
     """"晚饭五点送来已经冰凉": the hour is one comment's detail; the title keeps that member's other words."""
     meals = ["送餐太晚了，饭到了都凉透了", "晚饭五点送来已经冰凉，我爸胃不好吃了就拉肚子", "饭每次都凉的，也没地方热",
              "中午送饭的阿姨总是一点多才到，术后的病人饿着等饭，送来了还是凉的"]
-    assert _title_of(meals) == "晚饭送来冰凉"
+    assert _title_of(meals[1:2] + ["晚饭送来已经冰凉了", "晚饭六点送来冰凉"]) == "晚饭送来冰凉"
     from analysis.cluster import _is_figure
 
     assert _is_figure("五点") and _is_figure("两个") and _is_figure("3次") and not _is_figure("一样")
+
+
+def test_a_leading_place_and_filler_runs_are_left_out() -> None:
+    """"病房卫生间有股尿骚味": the toilet is the object, the ward only where it is; "有股" and "的时候"
+    carry one member's quote, not the problem."""
+    smell = ["一楼卫生间的蹲坑堵了一整天没人管，臭得不行", "病房卫生间有股尿骚味，一直不散", "卫生间臭气熏天，进去都要憋气"]
+    assert _title_of(smell) == "卫生间尿骚味"
+    from analysis.cluster import _plain_span
+
+    assert _plain_span(["b超", "的", "时候", "门", "不", "关"], "b超") == (["b超", "门", "不", "关"], "b超")
+    # a place that is the object itself stays ("病房很吵"), and a run the failure ends with stays ("有点")
+    assert _plain_span(["病房", "很", "吵"], "病房") == (["病房", "很", "吵"], "病房")
+    assert _plain_span(["药", "有", "点"], "药") == (["药", "有", "点"], "药")
+
+
+def test_a_narrower_object_one_member_names_gives_way_to_the_word_most_say() -> None:
+    """Meals arrive cold: one member says dinner (晚饭), the others 饭 and 送饭; the title keeps that member's
+    failure on the group's object. A head qualifying the next object ("用药|指导") is not cut to its tail."""
+    meals = ["送餐太晚了，饭到了都凉透了", "晚饭五点送来已经冰凉，我爸胃不好吃了就拉肚子", "饭每次都凉的，也没地方热",
+             "中午送饭的阿姨总是一点多才到，术后的病人饿着等饭，送来了还是凉的"]
+    assert _title_of(meals) == "饭送来冰凉"
+    from analysis.cluster import _broader, _doc, _Members
+
+    members = _Members([_doc(t) for t in ["用药指导太少", "药怎么吃没人说", "药盒上没写用法", "药的说明看不懂"]])
+    assert _broader(["用药", "指导", "太少"], "用药", members) == (["用药", "指导", "太少"], "用药")
+    assert _broader(["用药", "太少"], "用药", members) == (["药", "太少"], "药")
+
+
+def test_a_phrase_stating_two_failures_fits_members_saying_either() -> None:
+    """Meals dear and small (4), salty (2), cold (1), samey (1): "饭菜又贵又少" fits the members saying 贵 or 少,
+    where "饭菜太咸" fits two."""
+    meals = ["饭菜贵得离谱，还不如外卖", "一份病号套餐二十八块，米饭就一小勺，菜也是几片青菜", "食堂的饭菜太咸了，病人根本不能吃这么重口味",
+             "一份饭三十块，就一个荤菜还是肉末", "飯菜太鹹，對病人不友好", "送来的饭菜是冷的，冬天根本吃不下去",
+             "食堂饭菜又贵又少，二十块钱就几口菜", "饭菜品种太少，天天都是那几个菜"]
+    assert _title_of(meals) == "饭菜又贵又少"
+    assert _title_of(meals[2:3] + meals[4:6]) == "饭菜太咸"
