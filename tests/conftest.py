@@ -21,12 +21,13 @@ REDIS_DATABASES = 16  # redis-server's default `databases`
 
 
 def _redis_url_of_worker(url: str) -> str:
-    """TEST_REDIS_URL's database number plus the worker's index (minus it, near the top of the 16)."""
+    """TEST_REDIS_URL's database number plus the worker's index: a run of N workers takes N numbers from there
+    up, or from there down when the numbers above run out (the default, 15, gives 15, 14, 13)."""
     base, _, number = url.rpartition("/")
     if not number.isdigit():
         base, number = url.rstrip("/"), "0"
     first = int(number)
-    db = first + WORKER_INDEX if first + WORKER_INDEX < REDIS_DATABASES else first - WORKER_INDEX
+    db = first + WORKER_INDEX if first + WORKER_COUNT <= REDIS_DATABASES else first - WORKER_INDEX
     if not 0 <= db < REDIS_DATABASES:
         raise RuntimeError(f"{WORKER_COUNT} workers do not fit Redis databases from {url}")
     return f"{base}/{db}"

@@ -114,6 +114,10 @@ class WorkerProcess:
     def output(self) -> str:
         return self.log.read_text()[-3000:]
 
+    def logged(self, line: str) -> int:
+        """How many times the worker has logged LINE so far."""
+        return self.log.read_text().count(line)
+
 
 @pytest.fixture
 def workers(tmp_path):
@@ -270,7 +274,9 @@ def test_worker_started_while_redis_is_down_waits_for_it(build_app, private_redi
         token = make_point().token
         url = app.config["SQLALCHEMY_DATABASE_URI"]
     worker = workers(app, private_url, "--sweep-interval", "5")
-    time.sleep(12)  # the classifier loads, then Redis is needed
+    # The classifier loads, then Redis is needed: the worker keeps trying (0.5 + 1 + 2 s of backoff, then
+    # a fourth try) instead of dying, however long the load took on a busy machine.
+    assert wait_until(lambda: worker.logged("Redis unreachable; trying again") >= 4, 60), worker.output()
     assert worker.proc.poll() is None, worker.output()
     conn = start_redis()
     assert wait_until(lambda: worker.registered(conn), 60), worker.output()
