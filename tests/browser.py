@@ -50,10 +50,14 @@ def chromium(extra_args: tuple[str, ...] = ()):
             browser.close()
 
 
-def screenshot(page, name: str) -> Path:
+def screenshot(page, name: str, full_page: bool = True) -> Path:
+    """Save artifacts/screenshots/NAME.png. Both backends' runs of a test (maybe on two pytest-xdist workers at
+    once) write the same name: each writes a file of its own and renames it into place, so none is torn."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    partial = SCREENSHOTS / f".{name}.{os.getpid()}.png"
+    page.screenshot(path=str(partial), full_page=full_page)
+    partial.replace(path)
     return path
 
 

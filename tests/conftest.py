@@ -12,9 +12,30 @@ from flask import g, has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import text
 
+# Under pytest-xdist (scripts/test runs the suite on several worker processes) each worker is "gw0", "gw1"...:
+# it gets a database, a Redis database number and server ports of its own, so workers never share state.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+WORKER_INDEX = int(WORKER.removeprefix("gw")) if WORKER.startswith("gw") else 0
+WORKER_COUNT = max(1, int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")))
+REDIS_DATABASES = 16  # redis-server's default `databases`
+
+
+def _redis_url_of_worker(url: str) -> str:
+    """TEST_REDIS_URL's database number plus the worker's index: a run of N workers takes N numbers from there
+    up, or from there down when the numbers above run out (the default, 15, gives 15, 14, 13)."""
+    base, _, number = url.rpartition("/")
+    if not number.isdigit():
+        base, number = url.rstrip("/"), "0"
+    first = int(number)
+    db = first + WORKER_INDEX if first + WORKER_COUNT <= REDIS_DATABASES else first - WORKER_INDEX
+    if not 0 <= db < REDIS_DATABASES:
+        raise RuntimeError(f"{WORKER_COUNT} workers do not fit Redis databases from {url}")
+    return f"{base}/{db}"
+
+
 PG_ADMIN_URL = os.environ.get("TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-PG_DB = os.environ.get("TEST_PG_DB", "survey_test")
-REDIS_TEST_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+PG_DB = os.environ.get("TEST_PG_DB", "survey_test") + (f"_{WORKER}" if WORKER else "")
+REDIS_TEST_URL = _redis_url_of_worker(os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15"))
 BACKENDS = [b for b in os.environ.get("TEST_BACKENDS", "sqlite,postgresql").split(",") if b]
 
 

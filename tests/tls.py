@@ -25,6 +25,8 @@ from urllib.parse import urlencode
 
 import pytest
 
+from .conftest import WORKER_COUNT, WORKER_INDEX
+
 ROOT = Path(__file__).resolve().parent.parent
 NGINX = os.environ.get("NGINX", shutil.which("nginx") or "/usr/sbin/nginx")
 # The reverse-proxy block the README recommends; the tests run exactly this.
@@ -71,9 +73,14 @@ def make_certificate(folder: Path) -> Certificate:
 
 
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A free loopback port; under pytest-xdist only one this worker owns (port % workers == its index),
+    so a port one worker has picked but not yet bound is never handed to a server of another worker."""
+    while True:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        if port % WORKER_COUNT == WORKER_INDEX:
+            return port
 
 
 def server_env(database_url: str, public_url: str, **extra: str) -> dict[str, str]:

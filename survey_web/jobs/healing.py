@@ -26,6 +26,11 @@ OUTAGE = (RedisConnectionError, RedisTimeout, OSError)
 WORKER_TTL = 35  # seconds: an idle worker heartbeats (and heals) every WORKER_TTL - 15 s
 SCHEDULER_CHECK_EVERY = 10  # seconds between attempts to take over the scheduler lock
 OVERDUE_GRACE = 3  # seconds: RQ's scheduler moves due jobs every second while it lives
+# seconds the worker's command-channel thread waits for a message before it looks at its stop flag. RQ uses
+# 60, and redis-py 8.2's PubSubWorkerThread.stop() joins that thread without a timeout: once the channel is
+# unsubscribed the thread sits out the whole wait, so every worker's exit (a burst's end, SIGTERM, a new
+# RQ worker after an outage) took a minute. Messages still arrive at once; only the idle wake-up is shorter.
+PUBSUB_WAKE_EVERY = 1.0
 
 
 class SelfHealing:
@@ -38,6 +43,13 @@ class SelfHealing:
     def work(self, burst=False, *args, **kwargs):
         self._burst = burst  # a burst worker runs the scheduler once at start, never as a process
         return super().work(burst, *args, **kwargs)
+
+    def subscribe(self):
+        self.log.info("Worker %s: subscribing to channel %s", self.name, self.pubsub_channel_name)
+        self.pubsub = self.connection.pubsub()
+        self.pubsub.subscribe(**{self.pubsub_channel_name: self.handle_payload})
+        self.pubsub_thread = self.pubsub.run_in_thread(
+            sleep_time=PUBSUB_WAKE_EVERY, daemon=True, exception_handler=self._pubsub_exception_handler)
 
     def heartbeat(self, timeout=None, pipeline=None):
         if pipeline is not None or self.is_horse:  # a work horse has no registration or scheduler of its own

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import itertools
 import os
 from collections.abc import Iterator
@@ -15,15 +16,21 @@ from analysis.corpus import training_files
 
 @pytest.fixture(scope="session")
 def session_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """A model directory holding a model trained once on the corpus."""
+    """A model directory holding a model trained once on the corpus, once per run: under pytest-xdist the
+    first worker to get here trains it into the run's shared temporary folder and the others load it."""
     from analysis.pipeline import train_and_activate
 
-    path = tmp_path_factory.mktemp("models")
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base  # the run's root under xdist
+    path = shared / "session-models"
     old = os.environ.get("ANALYSIS_MODEL_DIR")
     os.environ["ANALYSIS_MODEL_DIR"] = str(path)
     try:
-        outcome = train_and_activate(force=True)
-        assert outcome.activated
+        with open(shared / "session-models.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # the others wait here while one trains
+            if not (path / "active").exists():
+                outcome = train_and_activate(force=True)
+                assert outcome.activated
         yield path
     finally:
         if old is None:

@@ -2,7 +2,7 @@
 
 Each test runs a real `flask worker` subprocess in its own process group. Database connections are
 killed with pg_terminate_backend restricted to this suite's own database; Redis outages use a private
-redis-server on PRIVATE_REDIS_PORT, never the shared one.
+redis-server on a port of the test's own, never the shared one.
 """
 
 from __future__ import annotations
@@ -28,11 +28,10 @@ from survey_web.models import Comment
 
 from ..conftest import PG_ADMIN_URL, PG_DB, REDIS_TEST_URL
 from ..factories import GOOD_ANSWERS, Respondent, make_point
+from ..tls import free_port
 from .test_jobs import ROOT, worker_env
 
 pytestmark = pytest.mark.redis
-PRIVATE_REDIS_PORT = 6392
-PRIVATE_REDIS_URL = f"redis://127.0.0.1:{PRIVATE_REDIS_PORT}/0"
 SCHEDULER_LOCK = "rq:scheduler-lock:classify"
 
 
@@ -115,6 +114,10 @@ class WorkerProcess:
     def output(self) -> str:
         return self.log.read_text()[-3000:]
 
+    def logged(self, line: str) -> int:
+        """How many times the worker has logged LINE so far."""
+        return self.log.read_text().count(line)
+
 
 @pytest.fixture
 def workers(tmp_path):
@@ -180,16 +183,17 @@ def test_database_resets_mid_stream_heal_without_a_restart(build_app, pg_url, re
 
 @pytest.fixture
 def private_redis(tmp_path):
-    """A redis-server of this test's own on PRIVATE_REDIS_PORT: start(), kill() and start() again."""
+    """A redis-server of this test's own on a free port: (start, kill, its URL); start() again after kill()."""
     if not shutil.which("redis-server"):
         pytest.fail("redis-server is required for the Redis outage test")
+    port = free_port()
     state = {}
 
     def start():
-        state["proc"] = subprocess.Popen(["redis-server", "--port", str(PRIVATE_REDIS_PORT), "--bind", "127.0.0.1",
+        state["proc"] = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1",
                                           "--save", "", "--appendonly", "no", "--dir", str(tmp_path)],
                                          stdout=subprocess.DEVNULL)
-        conn = Redis.from_url(PRIVATE_REDIS_URL)
+        conn = Redis(port=port)
         assert wait_until(lambda: _pings(conn), 10), "private redis-server did not start"
         return conn
 
@@ -197,7 +201,7 @@ def private_redis(tmp_path):
         state["proc"].kill()
         state["proc"].wait(10)
 
-    yield start, kill
+    yield start, kill, f"redis://127.0.0.1:{port}/0"
     if state.get("proc") and state["proc"].poll() is None:
         kill()
 
@@ -211,12 +215,12 @@ def _pings(conn: Redis) -> bool:
 
 def test_worker_rides_out_a_redis_restart_with_its_scheduler(build_app, private_redis, workers):
     """Redis killed and restarted empty: the same worker process re-registers, works and has its scheduler."""
-    start_redis, kill_redis = private_redis
+    start_redis, kill_redis, private_url = private_redis
     conn = start_redis()
-    app = build_app(REDIS_URL=PRIVATE_REDIS_URL)
+    app = build_app(REDIS_URL=private_url)
     with app.app_context():
         token = make_point().token
-    worker = workers(app, PRIVATE_REDIS_URL, "--sweep-interval", "5")
+    worker = workers(app, private_url, "--sweep-interval", "5")
     assert wait_until(lambda: worker.registered(conn) and conn.exists(SCHEDULER_LOCK), 120), worker.output()
     with app.app_context():
         assert Respondent(app, token).submit(GOOD_ANSWERS).status_code == 302
@@ -262,15 +266,17 @@ def test_retry_after_a_worker_is_replaced_runs_on_time(build_app, pg_url, redis_
 
 def test_worker_started_while_redis_is_down_waits_for_it(build_app, private_redis, workers):
     """A worker (re)started during a Redis outage waits for Redis instead of dying, then works."""
-    start_redis, kill_redis = private_redis
+    start_redis, kill_redis, private_url = private_redis
     start_redis()
     kill_redis()
-    app = build_app(REDIS_URL=PRIVATE_REDIS_URL)
+    app = build_app(REDIS_URL=private_url)
     with app.app_context():
         token = make_point().token
         url = app.config["SQLALCHEMY_DATABASE_URI"]
-    worker = workers(app, PRIVATE_REDIS_URL, "--sweep-interval", "5")
-    time.sleep(12)  # the classifier loads, then Redis is needed
+    worker = workers(app, private_url, "--sweep-interval", "5")
+    # The classifier loads, then Redis is needed: the worker keeps trying (0.5 + 1 + 2 s of backoff, then
+    # a fourth try) instead of dying, however long the load took on a busy machine.
+    assert wait_until(lambda: worker.logged("Redis unreachable; trying again") >= 4, 60), worker.output()
     assert worker.proc.poll() is None, worker.output()
     conn = start_redis()
     assert wait_until(lambda: worker.registered(conn), 60), worker.output()

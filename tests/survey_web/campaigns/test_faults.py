@@ -16,12 +16,12 @@ from survey_web.extensions import db as _db
 from survey_web.models import Message
 
 from ...conftest import REDIS_TEST_URL
+from ...tls import free_port
 from ..test_jobs import redis_conn  # noqa: F401 - fixture
 from ..test_self_healing import _pings, wait_until, workers  # noqa: F401 - fixture
 from .conftest import KEY, imported, make_hospital, patients
 
 pytestmark = pytest.mark.redis
-PRIVATE_PORT = 6397  # this file's own redis-server (the self-healing tests use 6392)
 
 
 def _configure(monkeypatch, gateway, *, rate: str, timeout: int = 5) -> dict:
@@ -76,14 +76,16 @@ def own_redis(tmp_path):
     if not shutil.which("redis-server"):
         pytest.fail("redis-server is required for the Redis outage test")
     procs = []
+    port = free_port()
 
     def start() -> Redis:
-        procs.append(subprocess.Popen(["redis-server", "--port", str(PRIVATE_PORT), "--bind", "127.0.0.1", "--save",
+        procs.append(subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save",
                                        "", "--appendonly", "no", "--dir", str(tmp_path)], stdout=subprocess.DEVNULL))
-        conn = Redis(port=PRIVATE_PORT)
+        conn = Redis(port=port)
         assert wait_until(lambda: _pings(conn), 10)
         return conn
 
+    start.port = port
     yield start
     for proc in procs:
         if proc.poll() is None:
@@ -94,14 +96,14 @@ def own_redis(tmp_path):
 def test_redis_lost_mid_campaign(make_app, own_redis, workers, gateway, monkeypatch, tmp_path):  # noqa: F811
     """Redis killed while messages go out and restarted empty 4 s later: the batch in hand carries on (its
     rate limit counted in-process meanwhile), the worker re-registers and its sweeper enqueues the rest."""
-    url = f"redis://127.0.0.1:{PRIVATE_PORT}/0"
+    url = f"redis://127.0.0.1:{own_redis.port}/0"
     config = _configure(monkeypatch, gateway, rate="30/second")
     own_redis()
     app = make_app(REDIS_URL=url, **config)
     _campaign(app, tmp_path, 240)
     worker = workers(app, url, "--sweep-interval", "1")
     assert wait_until(lambda: len(gateway.accepted) >= 30, 120), worker.output()
-    Redis(port=PRIVATE_PORT).shutdown(nosave=True)
+    Redis(port=own_redis.port).shutdown(nosave=True)
     during = len(gateway.accepted)
     wait_until(lambda: False, 4)
     own_redis()

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from survey_web.extensions import db as _db
 from survey_web.models import Response
 
-from ...browser import SCREENSHOTS, screenshot
+from ...browser import screenshot
 from .helpers import make_volunteer
 from .test_kiosk_browser import (
     answer,
@@ -150,7 +150,7 @@ def test_idle_warning_is_loud_and_a_discarded_interview_can_be_restored(make_app
         box = button.bounding_box()
         assert button.inner_text() == "继续" and box["height"] >= 80 and box["width"] >= 300
         assert page.evaluate("() => window.__beeps") >= 2, "the warning is audible"
-        page.screenshot(path=str(SCREENSHOTS / f"kiosk-idle-warning-{suffix}.png"))
+        screenshot(page, f"kiosk-idle-warning-{suffix}", full_page=False)
         button.click()
         assert warning.is_hidden() and page.input_value("textarea") == COMMENT, "a tap keeps it"
         page.locator("[data-discarded]").wait_for(timeout=10000)
@@ -187,7 +187,7 @@ def test_cancel_asks_first_sits_away_from_finish_and_can_be_undone(make_app, lar
         cancel.click()
         confirm = page.locator("[data-cancel-confirm]")
         assert confirm.is_visible() and page.locator("[data-discarded]").is_hidden(), "only asks"
-        page.screenshot(path=str(SCREENSHOTS / f"kiosk-cancel-confirm-{'large-' if large else ''}tablet.png"))
+        screenshot(page, f"kiosk-cancel-confirm-{'large-' if large else ''}tablet", full_page=False)
         page.click("[data-cancel-keep]")
         assert confirm.is_hidden() and page.input_value("textarea") == COMMENT
         cancel.click()
