@@ -62,9 +62,10 @@ def kiosk(make_app, context_options: dict | None = None, **config):
 
 
 def ready_for_offline(page) -> None:
-    """Wait until the service worker controls the page and the round's blank pages are cached."""
-    wait_until(page, "() => navigator.serviceWorker.controller !== null")
-    wait_until(page, "async () => (await (await caches.open('kiosk-pages')).keys()).length === 2")
+    """Wait until the service worker controls the page and the round's blank pages are cached (up to 30 s: with
+    three test processes and other work on two cores, chromium took over 10 s to install the worker)."""
+    wait_until(page, "() => navigator.serviceWorker.controller !== null", timeout=30)
+    wait_until(page, "async () => (await (await caches.open('kiosk-pages')).keys()).length === 2", timeout=30)
 
 
 def answer(page, role: str = "患者本人", overall: int = 0, comment: str = "") -> None:
