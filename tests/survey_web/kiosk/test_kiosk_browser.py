@@ -61,10 +61,23 @@ def kiosk(make_app, context_options: dict | None = None, **config):
         yield app, context, page, volunteer_id
 
 
+CONTROLLED = "() => navigator.serviceWorker.controller !== null"
+
+
 def ready_for_offline(page) -> None:
     """Wait until the service worker controls the page and the round's blank pages are cached (up to 30 s: with
-    three test processes and other work on two cores, chromium took over 10 s to install the worker)."""
-    wait_until(page, "() => navigator.serviceWorker.controller !== null", timeout=30)
+    three test processes and other work on two cores, chromium took over 10 s to install the worker).
+
+    The worker claims open pages when it activates; a registration begun on a page the volunteer had already
+    left (enrolment, sign-in and the ward choice follow each other quickly) can leave this page unclaimed, as on
+    a real tablet, where the next page load is controlled. So a page still uncontrolled after 30 s is reloaded
+    once (the round's start page, nothing entered yet), and must then be controlled."""
+    try:
+        wait_until(page, CONTROLLED, timeout=30)
+    except AssertionError:
+        page.reload()
+        page.wait_for_selector(".startbtn")
+        wait_until(page, CONTROLLED, timeout=30)
     wait_until(page, "async () => (await (await caches.open('kiosk-pages')).keys()).length === 2", timeout=30)
 
 
